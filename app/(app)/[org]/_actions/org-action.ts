@@ -1,0 +1,42 @@
+"use server";
+
+import { AppError } from "@/lib/api/app-error";
+import type { ActionResult } from "@/lib/api/action-result";
+import {
+  isOrgActionName,
+  type OrgActionInput,
+  type OrgActionName,
+  type OrgActionOutput,
+  orgActionHandlers,
+} from "@/lib/api/org-action-handlers";
+import { toAppError } from "@/lib/api/to-app-error";
+import { getCurrentUserId } from "@/lib/auth/current-user";
+import { type Db, db } from "@/lib/db/client";
+import { logger } from "@/lib/logger";
+import { getActor } from "@/lib/orgs/get-actor";
+import type { Actor } from "@/lib/orgs/roles";
+
+/**
+ * The one server action for changes inside an organization: authenticate,
+ * resolve membership of the organization (a stranger gets NOT_FOUND), run the
+ * named handler, and return the result or the error as a value.
+ */
+export async function orgAction<K extends OrgActionName>(
+  orgSlug: string,
+  name: K,
+  input: OrgActionInput<K>,
+): Promise<ActionResult<OrgActionOutput<K>>> {
+  try {
+    if (!isOrgActionName(name)) throw new AppError("NOT_FOUND", "Unknown action");
+    const userId = await getCurrentUserId();
+    const { actor } = await getActor(db(), { userId, orgSlug: String(orgSlug) });
+    // Input arrives from the browser untyped; each domain function validates it with zod.
+    const handler = orgActionHandlers[name] as (db: Db, actor: Actor, input: unknown) => Promise<unknown>;
+    const data = (await handler(db(), actor, input)) as OrgActionOutput<K>;
+    return { ok: true, data };
+  } catch (thrown) {
+    const error = toAppError(thrown);
+    if (error.code === "INTERNAL") logger.error({ err: thrown, action: name }, "server action failed");
+    return { ok: false, error: { code: error.code, message: error.message, fields: error.details?.fields } };
+  }
+}

@@ -1,0 +1,69 @@
+import "server-only";
+import { z } from "zod";
+import type { Db } from "@/lib/db/client";
+import { createInvitation } from "@/lib/orgs/create-invitation";
+import { removeMember } from "@/lib/orgs/remove-member";
+import { revokeInvitation } from "@/lib/orgs/revoke-invitation";
+import type { Actor } from "@/lib/orgs/roles";
+import { updateMemberRole } from "@/lib/orgs/update-member-role";
+import { createProject } from "@/lib/projects/create-project";
+import { deleteProject } from "@/lib/projects/delete-project";
+import type { CreateProjectInput, UpdateProjectInput } from "@/lib/projects/project-schema";
+import { updateProject } from "@/lib/projects/update-project";
+import { createTicket } from "@/lib/tickets/create-ticket";
+import type { CreateTicketInput, UpdateTicketInput } from "@/lib/tickets/ticket-schema";
+import { updateTicket } from "@/lib/tickets/update-ticket";
+import type { CreateInvitationInput } from "@/lib/orgs/create-invitation";
+import type { RemoveMemberInput } from "@/lib/orgs/remove-member";
+import type { RevokeInvitationInput } from "@/lib/orgs/revoke-invitation";
+import type { UpdateMemberRoleInput } from "@/lib/orgs/update-member-role";
+
+const projectIdSchema = z.object({ projectId: z.string().min(1) });
+
+/**
+ * Every change a signed-in member can make inside an organization, by name.
+ * The one server action (`orgAction`) dispatches here after resolving the actor;
+ * each handler calls one domain function, which validates its input and checks the role.
+ * Results are trimmed to what the browser needs.
+ */
+export const orgActionHandlers = {
+  createProject: async (db: Db, actor: Actor, input: CreateProjectInput) => {
+    const p = await createProject(db, { actor, input });
+    return { id: p.id, slug: p.slug };
+  },
+  updateProject: async (db: Db, actor: Actor, input: UpdateProjectInput) => {
+    const p = await updateProject(db, { actor, input });
+    return { id: p.id, slug: p.slug };
+  },
+  deleteProject: async (db: Db, actor: Actor, input: { projectId: string }) => {
+    const p = await deleteProject(db, { actor, projectId: projectIdSchema.parse(input).projectId });
+    return { id: p.id };
+  },
+  createTicket: async (db: Db, actor: Actor, input: CreateTicketInput) => {
+    const t = await createTicket(db, { actor, input });
+    return { id: t.id, number: t.number };
+  },
+  updateTicket: async (db: Db, actor: Actor, input: UpdateTicketInput) => {
+    const t = await updateTicket(db, { actor, input });
+    return { id: t.id, status: t.status };
+  },
+  createInvitation: async (db: Db, actor: Actor, input: CreateInvitationInput) => {
+    const inv = await createInvitation(db, { actor, input });
+    return { id: inv.id, token: inv.token, role: inv.role, expiresAt: inv.expiresAt.toISOString() };
+  },
+  revokeInvitation: (db: Db, actor: Actor, input: RevokeInvitationInput) => revokeInvitation(db, { actor, input }),
+  updateMemberRole: (db: Db, actor: Actor, input: UpdateMemberRoleInput) => updateMemberRole(db, { actor, input }),
+  removeMember: async (db: Db, actor: Actor, input: RemoveMemberInput) => {
+    const m = await removeMember(db, { actor, input });
+    return { id: m.id };
+  },
+};
+
+export type OrgActionHandlers = typeof orgActionHandlers;
+export type OrgActionName = keyof OrgActionHandlers;
+export type OrgActionInput<K extends OrgActionName> = Parameters<OrgActionHandlers[K]>[2];
+export type OrgActionOutput<K extends OrgActionName> = Awaited<ReturnType<OrgActionHandlers[K]>>;
+
+export function isOrgActionName(name: unknown): name is OrgActionName {
+  return typeof name === "string" && Object.hasOwn(orgActionHandlers, name);
+}

@@ -1,0 +1,48 @@
+import "server-only";
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import NextAuth, { type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import { db } from "@/lib/db/client";
+import { env, githubAuthEnabled } from "@/lib/env";
+import { ensurePersonalOrganization } from "@/lib/orgs/ensure-personal-organization";
+import { verifyCredentials } from "./verify-credentials";
+
+// Lazy so that nothing touches the database or the secret until a request needs them.
+function config(): NextAuthConfig {
+  const providers: NextAuthConfig["providers"] = [
+    Credentials({
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      authorize: (credentials) => verifyCredentials(db(), credentials),
+    }),
+  ];
+  if (githubAuthEnabled()) {
+    providers.push(GitHub({ clientId: env().AUTH_GITHUB_ID, clientSecret: env().AUTH_GITHUB_SECRET }));
+  }
+  return {
+    adapter: PrismaAdapter(db()),
+    secret: env().AUTH_SECRET,
+    trustHost: true,
+    // Credentials sign-in requires JWT sessions; memberships are checked on every request anyway.
+    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    pages: { signIn: "/sign-in" },
+    providers,
+    callbacks: {
+      jwt({ token, user }) {
+        if (user?.id) token.sub = user.id;
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        return session;
+      },
+    },
+    events: {
+      async signIn({ user }) {
+        if (user.id) await ensurePersonalOrganization(db(), user.id);
+      },
+    },
+  };
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => config());

@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/**
+ * The one typed entry point to the environment. Nothing else reads process.env.
+ * Parsed lazily so that build steps which never touch a variable do not need it.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  APP_URL: z.url().optional(),
+  AUTH_SECRET: z.string().min(16).optional(),
+  AUTH_GITHUB_ID: z.string().min(1).optional(),
+  AUTH_GITHUB_SECRET: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TRELLIS_ROLE: z.enum(["web", "worker", "cli", "test"]).default("web"),
+  // Fixed port for the embedded Postgres (e.g. to point psql at it); a free one is picked when unset.
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** True when GitHub sign-in is configured. */
+export function githubAuthEnabled(): boolean {
+  const e = env();
+  return Boolean(e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET);
+}
+
+/** The public base URL of the app, used in invite links. */
+export function appUrl(): string {
+  const e = env();
+  return (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+}
+
+/** Test hook: forget the parsed environment after process.env changed. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

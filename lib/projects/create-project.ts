@@ -1,0 +1,43 @@
+import "server-only";
+import { recordActivity } from "@/lib/activity/record-activity";
+import type { Db } from "@/lib/db/client";
+import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { inspectRepository } from "./inspect-repository";
+import { type CreateProjectInput, createProjectSchema } from "./project-schema";
+import { uniqueProjectSlug } from "./unique-project-slug";
+
+/** Creates a project on a local git repository (validated, default branch detected). */
+export async function createProject(db: Db, options: { actor: Actor; input: CreateProjectInput }) {
+  const { actor } = options;
+  assertCan(actor, "write");
+  const input = createProjectSchema.parse(options.input);
+  const repo = await inspectRepository(input.localPath);
+  return db.$transaction(async (tx) => {
+    const slug = await uniqueProjectSlug(tx, { orgId: actor.orgId, name: input.name });
+    const project = await tx.project.create({
+      data: {
+        orgId: actor.orgId,
+        slug,
+        name: input.name,
+        description: input.description,
+        repoKind: "LOCAL",
+        localPath: repo.root,
+        defaultBranch: repo.defaultBranch,
+        setupCommand: input.setupCommand,
+        testCommand: input.testCommand,
+        lintCommand: input.lintCommand,
+        approvalRequirements: input.approvalRequirements,
+        approvalDesign: input.approvalDesign,
+        approvalTasks: input.approvalTasks,
+      },
+    });
+    await recordActivity(tx, {
+      orgId: actor.orgId,
+      type: "project.created",
+      actorId: actor.userId,
+      projectId: project.id,
+      data: { name: project.name, localPath: project.localPath },
+    });
+    return project;
+  });
+}

@@ -1,0 +1,43 @@
+import "server-only";
+import { recordActivity } from "@/lib/activity/record-activity";
+import { notFound } from "@/lib/api/app-error";
+import type { Db } from "@/lib/db/client";
+import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { inspectRepository } from "./inspect-repository";
+import { type UpdateProjectInput, updateProjectSchema } from "./project-schema";
+import { uniqueProjectSlug } from "./unique-project-slug";
+
+/** Renames a project or changes its repository path, commands or approval modes. */
+export async function updateProject(db: Db, options: { actor: Actor; input: UpdateProjectInput }) {
+  const { actor } = options;
+  assertCan(actor, "write");
+  const { projectId, localPath, ...fields } = updateProjectSchema.parse(options.input);
+  const existing = await db.project.findFirst({
+    where: { id: projectId, orgId: actor.orgId },
+    select: { id: true, name: true, localPath: true },
+  });
+  if (!existing) throw notFound("Project");
+  const repo = localPath !== undefined && localPath !== existing.localPath ? await inspectRepository(localPath) : null;
+  return db.$transaction(async (tx) => {
+    const slug =
+      fields.name !== undefined && fields.name !== existing.name
+        ? await uniqueProjectSlug(tx, { orgId: actor.orgId, name: fields.name, exceptId: projectId })
+        : undefined;
+    const project = await tx.project.update({
+      where: { id: projectId },
+      data: {
+        ...fields,
+        ...(slug ? { slug } : {}),
+        ...(repo ? { localPath: repo.root, defaultBranch: repo.defaultBranch } : {}),
+      },
+    });
+    await recordActivity(tx, {
+      orgId: actor.orgId,
+      type: "project.updated",
+      actorId: actor.userId,
+      projectId,
+      data: { changed: Object.keys(options.input).filter((k) => k !== "projectId") },
+    });
+    return project;
+  });
+}
