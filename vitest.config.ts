@@ -32,8 +32,6 @@ export default defineConfig({
           globalSetup: ["lib/db/test-global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Two cores: files share one Postgres server, each with its own database.
-          maxWorkers: 2,
         },
       },
     ],

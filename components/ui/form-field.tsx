@@ -59,7 +59,12 @@ export function FormField({
     <div data-slot="form-field" className={cn("grid gap-1.5", className)}>
       <Label htmlFor={id}>
         {label}
-        {required ? <span className="font-normal text-muted-foreground">(required)</span> : null}
+        {required ? (
+          // The control carries `required`; this marker is for sighted users.
+          <span aria-hidden="true" className="font-normal text-muted-foreground">
+            (required)
+          </span>
+        ) : null}
       </Label>
       {children}
       {hint ? (

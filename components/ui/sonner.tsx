@@ -30,7 +30,7 @@ export function Toaster(props: ToasterProps) {
       toastOptions={{
         classNames: {
           toast: "font-sans text-dense",
-          description: "!text-muted-foreground",
+          description: "text-muted-foreground!",
         },
       }}
       {...props}

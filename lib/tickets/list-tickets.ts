@@ -13,6 +13,7 @@ export async function listTickets(db: Db, options: { actor: Actor; input?: ListT
       orgId: actor.orgId,
       ...(input.projectId ? { projectId: input.projectId } : {}),
       ...(input.status ? { status: input.status } : {}),
+      ...(input.q ? { title: { contains: input.q, mode: "insensitive" as const } } : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: input.limit + 1,

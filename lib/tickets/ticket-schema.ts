@@ -49,6 +49,7 @@ export type UpdateTicketInput = z.input<typeof updateTicketSchema>;
 export const listTicketsSchema = z.object({
   projectId: z.string().min(1).optional(),
   status: z.enum(ticketStatuses).optional(),
+  q: z.string().trim().max(200).optional(),
   cursor: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });

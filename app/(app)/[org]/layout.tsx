@@ -1,0 +1,33 @@
+import type * as React from "react";
+import { AppShell } from "@/components/shell/app-shell";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { requireOrgContext } from "@/lib/auth/org-context";
+import { db } from "@/lib/db/client";
+import { listOrganizations } from "@/lib/orgs/list-organizations";
+import { listProjects } from "@/lib/projects/list-projects";
+
+export default async function OrgLayout({
+  children,
+  params,
+}: {
+  children: React.ReactNode;
+  params: Promise<{ org: string }>;
+}) {
+  const { org: orgSlug } = await params;
+  const { actor, org } = await requireOrgContext(orgSlug);
+  const [orgs, projects, user] = await Promise.all([
+    listOrganizations(db(), actor.userId),
+    listProjects(db(), { actor, take: 50 }),
+    getCurrentUser(actor.userId),
+  ]);
+  return (
+    <AppShell
+      org={{ slug: org.slug, name: org.name, role: actor.role }}
+      orgs={orgs.map((o) => ({ slug: o.slug, name: o.name, role: o.role }))}
+      projects={projects.map((p) => ({ id: p.id, name: p.name }))}
+      user={{ name: user.name, email: user.email }}
+    >
+      {children}
+    </AppShell>
+  );
+}

@@ -1,0 +1,71 @@
+import { GitBranch, Plus, Settings } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { PageHeader } from "@/components/shell/page-header";
+import { type TicketListParams, TicketListView } from "@/components/tickets/ticket-list-view";
+import { Button } from "@/components/ui/button";
+import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
+import { db } from "@/lib/db/client";
+import { can } from "@/lib/orgs/roles";
+import { getProject } from "@/lib/projects/get-project";
+
+export const metadata: Metadata = { title: "Project" };
+
+export default async function ProjectPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string; projectId: string }>;
+  searchParams: Promise<TicketListParams>;
+}) {
+  const { org: orgSlug, projectId } = await params;
+  const { actor, org } = await requireOrgContext(orgSlug);
+  const project = await orNotFound(getProject(db(), { actor, projectId }));
+  const base = `/${org.slug}/projects/${project.id}`;
+  return (
+    <>
+      <PageHeader
+        crumbs={[
+          { label: org.name, href: `/${org.slug}/projects` },
+          { label: "Projects", href: `/${org.slug}/projects` },
+          { label: project.name },
+        ]}
+        actions={
+          <>
+            <Button asChild variant="ghost" size="sm">
+              <Link href={`${base}/settings`}>
+                <Settings aria-hidden="true" /> Settings
+              </Link>
+            </Button>
+            {can(actor.role, "write") ? (
+              <Button asChild size="sm">
+                <Link href={`/${org.slug}/tickets/new?project=${project.id}`}>
+                  <Plus aria-hidden="true" /> New ticket
+                </Link>
+              </Button>
+            ) : null}
+          </>
+        }
+      />
+      <main className="grid gap-6 p-6">
+        <div className="grid gap-1">
+          <h1 className="font-semibold text-lg">{project.name}</h1>
+          <p className="flex flex-wrap items-center gap-3 text-muted-foreground text-sm">
+            <span className="font-mono text-xs">{project.localPath}</span>
+            <span className="flex items-center gap-1 text-xs">
+              <GitBranch className="size-3" aria-hidden="true" /> {project.defaultBranch}
+            </span>
+            <span className="font-mono text-xs">{project.id}</span>
+          </p>
+          {project.description ? <p className="max-w-2xl text-sm">{project.description}</p> : null}
+        </div>
+        <section aria-labelledby="project-tickets" className="grid gap-3">
+          <h2 id="project-tickets" className="font-medium text-sm">
+            Tickets
+          </h2>
+          <TicketListView actor={actor} orgSlug={org.slug} baseHref={base} projectId={project.id} params={await searchParams} />
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,151 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { toast } from "sonner";
+import { FormError } from "@/components/forms/form-error";
+import { NativeSelect } from "@/components/forms/native-select";
+import { useOrgAction } from "@/components/forms/use-org-action";
+import { Button } from "@/components/ui/button";
+import { FormField, fieldControlProps } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { Textarea } from "@/components/ui/textarea";
+
+export interface ProjectFormValues {
+  name: string;
+  description: string;
+  localPath: string;
+  setupCommand: string;
+  testCommand: string;
+  lintCommand: string;
+  approvalRequirements: "MANUAL" | "AUTO";
+  approvalDesign: "MANUAL" | "AUTO";
+  approvalTasks: "MANUAL" | "AUTO";
+}
+
+const empty: ProjectFormValues = {
+  name: "",
+  description: "",
+  localPath: "",
+  setupCommand: "",
+  testCommand: "",
+  lintCommand: "",
+  approvalRequirements: "MANUAL",
+  approvalDesign: "MANUAL",
+  approvalTasks: "MANUAL",
+};
+
+const approvalFields = [
+  { key: "approvalRequirements", label: "Requirements" },
+  { key: "approvalDesign", label: "Design" },
+  { key: "approvalTasks", label: "Tasks" },
+] as const;
+
+const commandFields = [
+  { key: "setupCommand", label: "Setup command", placeholder: "npm install" },
+  { key: "testCommand", label: "Test command", placeholder: "npm test" },
+  { key: "lintCommand", label: "Lint command", placeholder: "npm run lint" },
+] as const;
+
+/** Create a project, or edit one when `projectId` is given. */
+export function ProjectForm({
+  orgSlug,
+  projectId,
+  initial,
+  readOnly = false,
+}: {
+  orgSlug: string;
+  projectId?: string;
+  initial?: ProjectFormValues;
+  readOnly?: boolean;
+}) {
+  const router = useRouter();
+  const [values, setValues] = useState<ProjectFormValues>(initial ?? empty);
+  const create = useOrgAction("createProject");
+  const update = useOrgAction("updateProject");
+  const action = projectId ? update : create;
+  const errors = action.fieldErrors;
+
+  const set = (key: keyof ProjectFormValues) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [key]: e.target.value }));
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (projectId) {
+      update.run({ projectId, ...values }, () => {
+        toast.success("Project saved");
+        router.refresh();
+      });
+    } else {
+      create.run(values, (project) => {
+        toast.success("Project created");
+        router.push(`/${orgSlug}/projects/${project.id}`);
+      });
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="grid max-w-2xl gap-5" noValidate aria-label={projectId ? "Project settings" : "New project"}>
+      <fieldset disabled={readOnly || action.pending} className="grid gap-5">
+        <FormField id="name" label="Name" error={errors.name} required>
+          <Input {...fieldControlProps("name", { error: errors.name })} value={values.name} onChange={set("name")} required autoFocus={!projectId} />
+        </FormField>
+        <FormField
+          id="localPath"
+          label="Local git repository"
+          error={errors.localPath}
+          hint="The absolute path of a git work tree on the Trellis server, e.g. /srv/code/my-app."
+          required
+        >
+          <Input
+            {...fieldControlProps("localPath", { error: errors.localPath, hint: "x" })}
+            value={values.localPath}
+            onChange={set("localPath")}
+            className="font-mono"
+            spellCheck={false}
+            required
+          />
+        </FormField>
+        <FormField id="description" label="Description" error={errors.description}>
+          <Textarea {...fieldControlProps("description", { error: errors.description })} value={values.description} onChange={set("description")} rows={3} />
+        </FormField>
+        <fieldset className="grid gap-3 sm:grid-cols-3">
+          <legend className="mb-2 font-medium text-sm">Commands run in each task's worktree</legend>
+          {commandFields.map((f) => (
+            <FormField key={f.key} id={f.key} label={f.label} error={errors[f.key]}>
+              <Input
+                {...fieldControlProps(f.key, { error: errors[f.key] })}
+                value={values[f.key]}
+                onChange={set(f.key)}
+                placeholder={f.placeholder}
+                className="font-mono"
+                spellCheck={false}
+              />
+            </FormField>
+          ))}
+        </fieldset>
+        <fieldset className="grid gap-3 sm:grid-cols-3">
+          <legend className="mb-2 font-medium text-sm">Approval gates</legend>
+          {approvalFields.map((f) => (
+            <FormField key={f.key} id={f.key} label={f.label} error={errors[f.key]}>
+              <NativeSelect {...fieldControlProps(f.key, { error: errors[f.key] })} value={values[f.key]} onChange={set(f.key)}>
+                <option value="MANUAL">Manual approval</option>
+                <option value="AUTO">Auto-approve</option>
+              </NativeSelect>
+            </FormField>
+          ))}
+        </fieldset>
+        <FormError message={action.formError} />
+        {readOnly ? (
+          <p className="text-muted-foreground text-sm">Viewers can read project settings but not change them.</p>
+        ) : (
+          <div>
+            <Button type="submit" disabled={action.pending}>
+              {action.pending ? "Saving…" : projectId ? "Save changes" : "Create project"}
+            </Button>
+          </div>
+        )}
+      </fieldset>
+    </form>
+  );
+}

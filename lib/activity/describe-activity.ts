@@ -1,0 +1,148 @@
+// Pure formatting of activity events for the timeline: no database, no server-only imports.
+
+interface Person {
+  name: string | null;
+  email: string;
+}
+
+/** The fields of an activity event that its sentence is built from. */
+export interface DescribableActivity {
+  type: string;
+  actorKind: string;
+  data: unknown;
+  actor: Person | null;
+  /** The member an event is about (role changed, removed), when the event names one. */
+  subject?: Person | null;
+  project: { id: string; name: string } | null;
+  ticket: { id: string; number: number; title: string } | null;
+}
+
+/** Event families, in the order the timeline's filter chips show them. */
+export const activityFamilies = ["org", "member", "project", "ticket"] as const;
+export type ActivityFamily = (typeof activityFamilies)[number];
+
+/** The family of an event type ("ticket.created" -> "ticket"), or null for one the timeline has no icon for. */
+export function activityFamily(type: string): ActivityFamily | null {
+  const prefix = type.split(".")[0];
+  return activityFamilies.find((f) => f === prefix) ?? null;
+}
+
+const actorKindNames: Record<string, string> = {
+  SYSTEM: "Trellis",
+  AGENT: "An agent",
+  API: "An API client",
+  GITHUB: "GitHub",
+  RUNNER: "A runner",
+};
+
+function personName(person: Person | null | undefined): string | null {
+  if (!person) return null;
+  return person.name?.trim() || person.email.split("@")[0] || person.email;
+}
+
+function field(data: unknown, key: string): unknown {
+  return data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>)[key] : undefined;
+}
+
+function text(data: unknown, key: string): string | null {
+  const value = field(data, key);
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+function role(data: unknown, key: string): string | null {
+  return text(data, key)?.toLowerCase() ?? null;
+}
+
+function humanize(value: string): string {
+  return value.toLowerCase().replace(/_/g, " ");
+}
+
+function ticketRef(event: DescribableActivity): string {
+  const number = event.ticket?.number ?? field(event.data, "number");
+  const title = event.ticket?.title ?? text(event.data, "title");
+  const id = typeof number === "number" ? `ticket #${number}` : "a ticket";
+  return title ? `${id} ${title}` : id;
+}
+
+function changedFields(data: unknown): string {
+  const changed = field(data, "changed");
+  if (!Array.isArray(changed)) return "";
+  const names = changed.filter((c): c is string => typeof c === "string");
+  return names.length > 0 ? ` (${names.join(", ")})` : "";
+}
+
+/**
+ * One plain sentence for an event: "Ada created ticket #3 Add search in Web",
+ * "Ada changed Bob's role from member to admin". Unknown types show the type itself.
+ */
+export function describeActivity(event: DescribableActivity): string {
+  const who = personName(event.actor) ?? actorKindNames[event.actorKind] ?? "Someone";
+  const subject = personName(event.subject) ?? "a former member";
+  const inProject = event.project ? ` in ${event.project.name}` : "";
+  const projectName = event.project?.name ?? text(event.data, "name") ?? "a project";
+  const d = event.data;
+
+  switch (event.type) {
+    case "org.created":
+      return `${who} created the organization${text(d, "name") ? ` ${text(d, "name")}` : ""}`;
+    case "org.updated":
+      return `${who} updated the organization settings${changedFields(d)}`;
+    case "member.invited":
+      return `${who} created an invite link${role(d, "role") ? ` for a new ${role(d, "role")}` : ""}`;
+    case "member.invitation_revoked":
+      return `${who} revoked an invite link`;
+    case "member.joined":
+      return `${who} joined${role(d, "role") ? ` as ${role(d, "role")}` : ""}`;
+    case "member.left":
+      return `${who} left the organization`;
+    case "member.removed":
+      return `${who} removed ${subject} from the organization`;
+    case "member.role_changed": {
+      const from = role(d, "from");
+      const to = role(d, "to");
+      const whose = event.subject && event.actor && event.subject.email === event.actor.email ? "their own" : `${subject}'s`;
+      return `${who} changed ${whose} role${from ? ` from ${from}` : ""}${to ? ` to ${to}` : ""}`;
+    }
+    case "project.created":
+      return `${who} created project ${projectName}`;
+    case "project.updated":
+      return `${who} updated project ${projectName}${changedFields(d)}`;
+    case "project.deleted":
+      return `${who} deleted project ${projectName}`;
+    case "ticket.created":
+      return `${who} created ${ticketRef(event)}${inProject}`;
+    case "ticket.closed":
+      return `${who} closed ${ticketRef(event)}${inProject}`;
+    case "ticket.reopened":
+      return `${who} reopened ${ticketRef(event)}${inProject}`;
+    case "ticket.updated": {
+      const from = text(d, "from");
+      const to = text(d, "to");
+      if (from && to) return `${who} moved ${ticketRef(event)} from ${humanize(from)} to ${humanize(to)}`;
+      return `${who} updated ${ticketRef(event)}${changedFields(d)}`;
+    }
+    default:
+      return `${who} · ${event.type}`;
+  }
+}
+
+/** "YYYY-MM-DD" of an instant in a time zone (the server's when none is given). */
+function dayKey(date: Date, timeZone?: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
+}
+
+/** The timeline's day heading: "Today", "Yesterday", "Mon, Jan 5" or "Jan 5, 2025" for another year. */
+export function activityDayLabel(date: Date, now: Date = new Date(), timeZone?: string): string {
+  const today = dayKey(now, timeZone);
+  const day = dayKey(date, timeZone);
+  if (day === today) return "Today";
+  const [y, m, d] = today.split("-").map(Number) as [number, number, number];
+  // Calendar arithmetic at UTC noon, so daylight-saving shifts cannot skip or repeat a day.
+  const yesterday = new Date(Date.UTC(y, m - 1, d - 1, 12)).toISOString().slice(0, 10);
+  if (day === yesterday) return "Yesterday";
+  const sameYear = day.slice(0, 4) === today.slice(0, 4);
+  return new Intl.DateTimeFormat("en", {
+    timeZone,
+    ...(sameYear ? { weekday: "short", month: "short", day: "numeric" } : { month: "short", day: "numeric", year: "numeric" }),
+  }).format(date);
+}

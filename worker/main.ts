@@ -1,0 +1,61 @@
+// The background worker process: `npm start` runs one beside the web server; more can run
+// against the same database. The pipeline fills it with DBOS (durable functions and the
+// built-in agent runner). The launcher starts it with
+// `node --conditions=react-server --import tsx worker/main.ts`, so domain modules marked
+// `import "server-only"` can be imported here as they are in the web server.
+import pg from "pg";
+import { env } from "@/lib/env";
+import { childLogger } from "@/lib/logger";
+
+const HEARTBEAT_MS = 30_000;
+const SHUTDOWN_GRACE_MS = 5_000;
+
+const log = childLogger({ module: "worker" });
+
+async function main(): Promise<void> {
+  const url = env().DATABASE_URL;
+  if (!url) {
+    log.fatal("DATABASE_URL is not set; start the worker through `npm start` or set it");
+    process.exitCode = 1;
+    return;
+  }
+
+  const pool = new pg.Pool({ connectionString: url, max: 2, application_name: "trellis-worker" });
+  // An idle client losing its connection (e.g. Postgres restarting) must not crash the worker.
+  pool.on("error", (error) => log.warn({ err: error }, "idle database connection lost"));
+  await pool.query("SELECT 1");
+
+  const heartbeat = setInterval(() => {
+    pool.query("SELECT 1").then(
+      () => log.debug({ rssMb: Math.round(process.memoryUsage.rss() / 1e6) }, "worker heartbeat"),
+      (error: unknown) => log.warn({ err: error }, "worker heartbeat: database unreachable"),
+    );
+  }, HEARTBEAT_MS);
+
+  let stopping = false;
+  const stop = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ reason }, "worker stopping");
+    clearInterval(heartbeat);
+    // Don't let a hung connection keep a stopped worker alive.
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+    pool.end().finally(() => process.exit(0));
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+
+  // The launcher runs us in our own process group, so if it is killed with SIGKILL nobody
+  // signals us; being re-parented is how we notice.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop("parent process exited");
+  }, 1_000).unref();
+
+  log.info("worker ready");
+}
+
+main().catch((error: unknown) => {
+  log.fatal({ err: error }, "worker failed to start");
+  process.exit(1); // an open pool would otherwise keep a failed worker alive
+});
