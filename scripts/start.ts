@@ -2,11 +2,12 @@
 //                  embedded Postgres (unless DATABASE_URL is set), migrations, then the web
 //                  server and one worker. Ctrl-C stops everything it started.
 // npm run dev    — the same with `next dev` and no build.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { Dirent } from "node:fs";
 import { realpathSync } from "node:fs";
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { get } from "node:http";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,7 +41,6 @@ const DEV_HEALTH_TIMEOUT_MS = 180_000; // next dev compiles the route on the fir
 
 interface Child {
   name: string;
-  process: ChildProcess;
   pid: number;
   exited: boolean;
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -71,6 +71,9 @@ async function main(): Promise<void> {
   };
 
   handleSignals();
+  const leftovers = await stopLeftoversOfPreviousRun(dataDir);
+  if (leftovers.length)
+    say(`▸ cleanup … stopped ${leftovers.join(", ")} left by a killed launcher`);
   // Fail before any work if something else already answers on PORT: the health check
   // would otherwise happily report *that* server as ours.
   await assertPortFree(port);
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
         void shutdown(`${child.name} exited`, 1);
       });
     }
+    await recordRun(dataDir);
     await waitHealthy(port, dev ? DEV_HEALTH_TIMEOUT_MS : HEALTH_TIMEOUT_MS);
     return { value: undefined, note: `healthy (web pid ${web.pid}, worker pid ${worker.pid})` };
   });
@@ -295,7 +299,6 @@ function launch(name: string, args: string[], childEnv: NodeJS.ProcessEnv): Chil
   if (proc.pid === undefined) throw new Error(`could not start ${name}`);
   const child: Child = {
     name,
-    process: proc,
     pid: proc.pid,
     exited: false,
     done: new Promise((resolve) => {
@@ -350,16 +353,25 @@ async function waitHealthy(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     throwIfStopping();
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-      await response.body?.cancel();
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
+    if ((await httpStatus(url)) === 200) return;
     await sleep(100);
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000}s`);
+}
+
+/**
+ * GET without keep-alive (fetch would pool the socket, and Next.js waits for idle keep-alive
+ * sockets before it exits, adding seconds to every Ctrl-C). 0 when nothing answers.
+ */
+export function httpStatus(url: string, timeoutMs = 5_000): Promise<number> {
+  return new Promise((resolve) => {
+    const request = get(url, { agent: false, timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on("timeout", () => request.destroy());
+    request.on("error", () => resolve(0));
+  });
 }
 
 function assertPortFree(port: number): Promise<void> {
@@ -377,6 +389,73 @@ function assertPortFree(port: number): Promise<void> {
     // No host: the dual-stack wildcard, which is what `next start` binds.
     server.listen(port, () => server.close(() => resolve()));
   });
+}
+
+// ─── leftovers of a launcher killed with SIGKILL ─────────────────────────────
+// Web and worker run in their own process groups, so nobody stops them if the launcher is
+// killed outright (the worker notices and exits; the web server would keep the port). We
+// note who we started in <DATA_DIR>/launcher.json and, on the next start, stop those that
+// are still running. Start times (from /proc) make sure a reused pid is never signalled.
+
+interface RunRecord {
+  launcher: { pid: number; startTime: string };
+  children: { name: string; pid: number; startTime: string }[];
+}
+
+function runRecordFile(dataDir: string): string {
+  return path.join(dataDir, "launcher.json");
+}
+
+async function recordRun(dataDir: string): Promise<void> {
+  const record: RunRecord = {
+    launcher: { pid: process.pid, startTime: (await startTimeOf(process.pid)) ?? "" },
+    children: await Promise.all(
+      [...children].map(async (child) => ({
+        name: child.name,
+        pid: child.pid,
+        startTime: (await startTimeOf(child.pid)) ?? "",
+      })),
+    ),
+  };
+  await writeFile(runRecordFile(dataDir), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+async function stopLeftoversOfPreviousRun(dataDir: string): Promise<string[]> {
+  let record: RunRecord;
+  try {
+    record = JSON.parse(await readFile(runRecordFile(dataDir), "utf8")) as RunRecord;
+  } catch {
+    return [];
+  }
+  const { launcher } = record;
+  if (launcher.startTime && (await startTimeOf(launcher.pid)) === launcher.startTime) {
+    return []; // that launcher is still running: its children are its business
+  }
+  const stopped: string[] = [];
+  for (const entry of record.children) {
+    if (!entry.startTime || (await startTimeOf(entry.pid)) !== entry.startTime) continue;
+    const child: Child = {
+      name: entry.name,
+      pid: entry.pid,
+      exited: true, // not our child: only the group tells us when it is gone
+      done: Promise.resolve({ code: null, signal: null }),
+    };
+    await stopChild(child);
+    stopped.push(`${entry.name} (pid ${entry.pid})`);
+  }
+  await rm(runRecordFile(dataDir), { force: true });
+  return stopped;
+}
+
+/** A process's start time in clock ticks since boot (Linux), or undefined. */
+async function startTimeOf(pid: number): Promise<string | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    // Field 22; counting starts after the ")" that closes the command name (field 3 = state).
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
 }
 
 // ─── shutdown ────────────────────────────────────────────────────────────────
@@ -418,6 +497,7 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
       .catch((error: unknown) => say(`    could not stop Postgres: ${String(error)}`));
     parts.push(`postgres ${seconds(performance.now() - postgresStarted)}`);
   }
+  await rm(runRecordFile(path.resolve(env().DATA_DIR)), { force: true }).catch(() => {});
   const detail = parts.length ? `: ${parts.join(", ")}` : "";
   say(`▸ stopped (${seconds(performance.now() - started)}${detail})`);
   process.exit(exitCode);

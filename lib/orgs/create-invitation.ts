@@ -15,7 +15,8 @@ const invitationLifetimeMs = 7 * 24 * 60 * 60 * 1000;
 
 /** Creates an invite link for a role; returns the secret token once (only its hash is kept). */
 export async function createInvitation(db: Db, options: { actor: Actor; input: CreateInvitationInput }) {
-  const { actor, input } = options;
+  const { actor } = options;
+  const input = createInvitationSchema.parse(options.input);
   assertCan(actor, "manage");
   if (!roleAtLeast(actor.role, input.role)) {
     throw new AppError("FORBIDDEN", "You cannot invite someone with a higher role than your own.", {

@@ -10,7 +10,8 @@ export type RemoveMemberInput = z.infer<typeof removeMemberSchema>;
 
 /** Removes a member (or lets a member leave); the last owner cannot go. */
 export async function removeMember(db: Db, options: { actor: Actor; input: RemoveMemberInput }) {
-  const { actor, input } = options;
+  const { actor } = options;
+  const input = removeMemberSchema.parse(options.input);
   return db.$transaction(async (tx) => {
     const membership = await tx.membership.findFirst({
       where: { id: input.membershipId, orgId: actor.orgId },

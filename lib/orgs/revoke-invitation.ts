@@ -10,7 +10,8 @@ export type RevokeInvitationInput = z.infer<typeof revokeInvitationSchema>;
 
 /** Revokes an open invite link of the actor's organization. */
 export async function revokeInvitation(db: Db, options: { actor: Actor; input: RevokeInvitationInput }) {
-  const { actor, input } = options;
+  const { actor } = options;
+  const input = revokeInvitationSchema.parse(options.input);
   assertCan(actor, "manage");
   return db.$transaction(async (tx) => {
     const result = await tx.invitation.updateMany({

@@ -13,7 +13,8 @@ export type UpdateMemberRoleInput = z.infer<typeof updateMemberRoleSchema>;
 
 /** Changes a member's role; the last owner cannot be demoted. */
 export async function updateMemberRole(db: Db, options: { actor: Actor; input: UpdateMemberRoleInput }) {
-  const { actor, input } = options;
+  const { actor } = options;
+  const input = updateMemberRoleSchema.parse(options.input);
   assertCan(actor, "manage");
   return db.$transaction(async (tx) => {
     const membership = await tx.membership.findFirst({

@@ -1,0 +1,122 @@
+import { Plus } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { InvitePanel } from "@/components/settings/invite-panel";
+import { MembersPanel } from "@/components/settings/members-panel";
+import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { requireOrgContext } from "@/lib/auth/org-context";
+import { db } from "@/lib/db/client";
+import { appUrl } from "@/lib/env";
+import { listMembers } from "@/lib/orgs/list-members";
+import { can, roleAtLeast, roles } from "@/lib/orgs/roles";
+
+export const metadata: Metadata = { title: "Settings" };
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
+const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+const capitalize = (s: string) => s.charAt(0) + s.slice(1).toLowerCase();
+
+export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org: orgSlug } = await params;
+  const { actor, org } = await requireOrgContext(orgSlug);
+  const { members, invitations } = await listMembers(db(), { actor });
+  const canManage = can(actor.role, "manage");
+  // Nobody can hand out a role above their own (the domain enforces it too).
+  const assignableRoles = roles.filter((r) => roleAtLeast(actor.role, r));
+
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: org.name, href: `/${org.slug}/projects` }, { label: "Settings" }]}
+      />
+      <main className="grid max-w-4xl gap-10 p-6">
+        <h1 className="font-semibold text-lg">Settings</h1>
+
+        <section aria-labelledby="general" className="grid gap-3">
+          <h2 id="general" className="font-medium text-sm">
+            General
+          </h2>
+          <dl className="grid max-w-xl grid-cols-[8rem_1fr] gap-x-4 gap-y-2 rounded-lg border p-4 text-dense">
+            <dt className="text-muted-foreground">Name</dt>
+            <dd>{org.name}</dd>
+            <dt className="text-muted-foreground">URL slug</dt>
+            <dd className="font-mono text-xs leading-5">/{org.slug}</dd>
+            <dt className="text-muted-foreground">Plan</dt>
+            <dd>
+              <Badge variant="outline">{capitalize(org.plan)}</Badge>
+              {org.personal ? (
+                <span className="ml-2 text-muted-foreground text-xs">Personal workspace</span>
+              ) : null}
+            </dd>
+            <dt className="text-muted-foreground">Your role</dt>
+            <dd>{capitalize(actor.role)}</dd>
+          </dl>
+          <div>
+            <Button asChild variant="outline" size="sm">
+              <Link href="/orgs/new">
+                <Plus aria-hidden="true" /> New organization
+              </Link>
+            </Button>
+          </div>
+        </section>
+
+        <section aria-labelledby="members" className="grid gap-3">
+          <div className="grid gap-1">
+            <h2 id="members" className="font-medium text-sm">
+              Members <span className="font-normal text-muted-foreground">({members.length})</span>
+            </h2>
+            <p className="text-muted-foreground text-sm">
+              Viewers read; members file and change work; admins manage members and settings; owners
+              can also change owners.
+            </p>
+          </div>
+          <MembersPanel
+            orgName={org.name}
+            assignableRoles={assignableRoles}
+            members={members.map((m) => {
+              const isSelf = m.user.id === actor.userId;
+              const manageable = canManage && !isSelf && roleAtLeast(actor.role, m.role);
+              return {
+                id: m.id,
+                name: m.user.name,
+                email: m.user.email,
+                role: m.role,
+                isSelf,
+                editable: manageable,
+                removable: manageable,
+              };
+            })}
+          />
+        </section>
+
+        <section aria-labelledby="invitations" className="grid gap-3">
+          <div className="grid gap-1">
+            <h2 id="invitations" className="font-medium text-sm">
+              Invitations
+            </h2>
+            <p className="text-muted-foreground text-sm">
+              {canManage
+                ? "Create a link for the role you want to give and send it to your teammate. Each link works once and expires in 7 days."
+                : "Open invite links. Admins and owners can create and revoke them."}
+            </p>
+          </div>
+          <InvitePanel
+            appUrl={appUrl()}
+            canManage={canManage}
+            assignableRoles={assignableRoles}
+            invitations={invitations.map((inv) => ({
+              id: inv.id,
+              role: inv.role,
+              createdAt: inv.createdAt.toISOString(),
+              createdLabel: dateFormat.format(inv.createdAt),
+              expiresAt: inv.expiresAt.toISOString(),
+              expiresLabel: dateTimeFormat.format(inv.expiresAt),
+            }))}
+          />
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import {
+  activityDayLabel,
+  activityFamily,
+  type DescribableActivity,
+  describeActivity,
+} from "./describe-activity";
+
+const ada = { name: "Ada", email: "ada@example.com" };
+const bob = { name: "Bob", email: "bob@example.com" };
+
+function event(overrides: Partial<DescribableActivity>): DescribableActivity {
+  return {
+    type: "x",
+    actorKind: "USER",
+    data: {},
+    actor: ada,
+    subject: null,
+    project: null,
+    ticket: null,
+    ...overrides,
+  };
+}
+
+describe("describeActivity", () => {
+  it("names the ticket and its project", () => {
+    const sentence = describeActivity(
+      event({
+        type: "ticket.created",
+        project: { id: "prj_1", name: "Web" },
+        ticket: { id: "tkt_1", number: 3, title: "Add search" },
+      }),
+    );
+    expect(sentence).toBe("Ada created ticket #3 Add search in Web");
+  });
+
+  it("falls back to the number and title recorded in the event", () => {
+    const sentence = describeActivity(
+      event({ type: "ticket.created", data: { number: 7, title: "Fix login" } }),
+    );
+    expect(sentence).toBe("Ada created ticket #7 Fix login");
+  });
+
+  it("says whose role changed and how", () => {
+    const sentence = describeActivity(
+      event({
+        type: "member.role_changed",
+        subject: bob,
+        data: { userId: "usr_b", from: "MEMBER", to: "ADMIN" },
+      }),
+    );
+    expect(sentence).toBe("Ada changed Bob's role from member to admin");
+  });
+
+  it("describes a status move in words", () => {
+    const sentence = describeActivity(
+      event({
+        type: "ticket.updated",
+        ticket: { id: "tkt_1", number: 3, title: "Add search" },
+        data: { changed: ["status"], from: "OPEN", to: "IN_PROGRESS" },
+      }),
+    );
+    expect(sentence).toBe("Ada moved ticket #3 Add search from open to in progress");
+  });
+
+  it("keeps the name of a deleted project from the event data", () => {
+    expect(describeActivity(event({ type: "project.deleted", data: { name: "Legacy" } }))).toBe(
+      "Ada deleted project Legacy",
+    );
+  });
+
+  it("uses the email's local part, then the actor kind, when there is no name", () => {
+    expect(
+      describeActivity(
+        event({ type: "member.left", actor: { name: null, email: "cy@example.com" } }),
+      ),
+    ).toBe("cy left the organization");
+    expect(describeActivity(event({ type: "member.left", actor: null, actorKind: "AGENT" }))).toBe(
+      "An agent left the organization",
+    );
+  });
+
+  it("shows an unknown type as the type itself", () => {
+    expect(describeActivity(event({ type: "spec.approved" }))).toBe("Ada · spec.approved");
+  });
+});
+
+describe("activityFamily", () => {
+  it("groups by the prefix before the dot", () => {
+    expect(activityFamily("ticket.closed")).toBe("ticket");
+    expect(activityFamily("member.invitation_revoked")).toBe("member");
+    expect(activityFamily("spec.approved")).toBeNull();
+  });
+});
+
+describe("activityDayLabel", () => {
+  const now = new Date("2026-03-10T15:00:00Z");
+  it("says Today and Yesterday, then the date", () => {
+    expect(activityDayLabel(new Date("2026-03-10T01:00:00Z"), now, "UTC")).toBe("Today");
+    expect(activityDayLabel(new Date("2026-03-09T23:59:00Z"), now, "UTC")).toBe("Yesterday");
+    expect(activityDayLabel(new Date("2026-03-01T10:00:00Z"), now, "UTC")).toBe("Sun, Mar 1");
+    expect(activityDayLabel(new Date("2025-12-31T10:00:00Z"), now, "UTC")).toBe("Dec 31, 2025");
+  });
+
+  it("counts days in the given time zone", () => {
+    // 02:00 UTC on the 10th is still the 9th in New York.
+    expect(activityDayLabel(new Date("2026-03-10T02:00:00Z"), now, "America/New_York")).toBe(
+      "Yesterday",
+    );
+  });
+
+  it("handles the first of the month", () => {
+    expect(
+      activityDayLabel(new Date("2026-02-28T12:00:00Z"), new Date("2026-03-01T12:00:00Z"), "UTC"),
+    ).toBe("Yesterday");
+  });
+});
