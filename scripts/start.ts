@@ -406,6 +406,8 @@ function runRecordFile(dataDir: string): string {
   return path.join(dataDir, "launcher.json");
 }
 
+let recordedIn: string | undefined;
+
 async function recordRun(dataDir: string): Promise<void> {
   const record: RunRecord = {
     launcher: { pid: process.pid, startTime: (await startTimeOf(process.pid)) ?? "" },
@@ -418,6 +420,7 @@ async function recordRun(dataDir: string): Promise<void> {
     ),
   };
   await writeFile(runRecordFile(dataDir), `${JSON.stringify(record, null, 2)}\n`);
+  recordedIn = runRecordFile(dataDir);
 }
 
 async function stopLeftoversOfPreviousRun(dataDir: string): Promise<string[]> {
@@ -479,6 +482,8 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   const started = performance.now();
+  const postgres = await postgresStarting?.catch(() => undefined);
+  if (children.size === 0 && !postgres && !migrating) process.exit(exitCode); // nothing started
   say(`▸ stopping (${reason}) …`);
   const parts: string[] = [];
   await Promise.all(
@@ -489,7 +494,6 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   );
   // Stopping Postgres under a running migration would leave it marked failed (P3009).
   await migrating?.catch(() => {});
-  const postgres = await postgresStarting?.catch(() => undefined);
   if (postgres) {
     const postgresStarted = performance.now();
     await postgres
@@ -497,7 +501,8 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
       .catch((error: unknown) => say(`    could not stop Postgres: ${String(error)}`));
     parts.push(`postgres ${seconds(performance.now() - postgresStarted)}`);
   }
-  await rm(runRecordFile(path.resolve(env().DATA_DIR)), { force: true }).catch(() => {});
+  // Only ours: a launcher that failed to start must not erase a running one's record.
+  if (recordedIn) await rm(recordedIn, { force: true }).catch(() => {});
   const detail = parts.length ? `: ${parts.join(", ")}` : "";
   say(`▸ stopped (${seconds(performance.now() - started)}${detail})`);
   process.exit(exitCode);
@@ -513,7 +518,7 @@ const invokedDirectly =
 
 if (invokedDirectly) {
   main().catch((error: unknown) => {
-    if (error instanceof ShutdownInProgress) return; // shutdown() owns the exit
+    if (error instanceof ShutdownInProgress || shuttingDown) return; // shutdown() owns the exit
     say(`✖ ${error instanceof Error ? error.message : String(error)}`);
     void shutdown("startup failed", 1);
   });

@@ -7,7 +7,6 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import * as engineGlue from "@prisma/schema-engine-wasm/schema_engine_bg";
-import pg from "pg";
 
 type SchemaEngine = engineGlue.SchemaEngine;
 
@@ -27,33 +26,37 @@ function loadWasm() {
   wasmLoaded = true;
 }
 
-// The engine's catalog queries return "char" columns (OID 18), which the pg
-// adapter cannot decode; reading them as text (OID 25) is lossless.
+// The engine's catalog queries return "char" columns (OID 18), which adapter-pg
+// 7.10 cannot decode. Decode them as text and report them to the engine as its
+// Character column type, which is what it expects for them.
 const charOid = 18;
 const textOid = 25;
-function charAsText<R>(result: R): R {
-  for (const r of [result].flat() as { fields?: { dataTypeID: number }[] }[]) {
-    for (const f of r?.fields ?? []) if (f.dataTypeID === charOid) f.dataTypeID = textOid;
-  }
-  return result;
+const characterColumnType = 6;
+
+interface PgResult {
+  fields: { dataTypeID: number }[];
+}
+interface Queryable {
+  performIO(query: unknown): Promise<PgResult>;
+  queryRaw(query: unknown): Promise<{ columnTypes: number[] }>;
 }
 
-class CatalogFriendlyPool extends pg.Pool {
-  // biome-ignore lint/suspicious/noExplicitAny: pg's overloaded query signature
-  override async query(...args: any[]): Promise<any> {
-    // biome-ignore lint/suspicious/noExplicitAny: forwarding the overloads as they are
-    return charAsText(await (super.query as any)(...args));
-  }
-  // biome-ignore lint/suspicious/noExplicitAny: forwarding the overloads as they are
-  override async connect(...args: any[]): Promise<any> {
-    // biome-ignore lint/suspicious/noExplicitAny: forwarding the overloads as they are
-    if (args.length) return (super.connect as any)(...args);
-    const client = await super.connect();
-    const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
-    // biome-ignore lint/suspicious/noExplicitAny: patching the client's overloaded query
-    (client as any).query = async (...a: unknown[]) => charAsText(await query(...a));
-    return client;
-  }
+function decodeCharColumns<T extends object>(adapter: T): T {
+  let proto: object | null = adapter;
+  while (proto && !Object.hasOwn(proto, "queryRaw")) proto = Object.getPrototypeOf(proto);
+  const target = proto as (Queryable & { queryRawPatched?: boolean }) | null;
+  if (!target || target.queryRawPatched) return adapter;
+  const original = target.queryRaw;
+  target.queryRaw = async function (this: Queryable, query: unknown) {
+    const result = await this.performIO(query);
+    const isChar = result.fields.map((f) => f.dataTypeID === charOid);
+    for (const f of result.fields) if (f.dataTypeID === charOid) f.dataTypeID = textOid;
+    const replay = Object.assign(Object.create(this), { performIO: async () => result });
+    const out = await original.call(replay, query);
+    return { ...out, columnTypes: out.columnTypes.map((t, i) => (isChar[i] ? characterColumnType : t)) };
+  };
+  target.queryRawPatched = true;
+  return adapter;
 }
 
 // With no database, the engine still probes a connection when it starts: this
@@ -86,9 +89,19 @@ const filters = { externalTables: [], externalEnums: [] };
 async function withEngine<T>(schemaPath: string, url: string | null, use: (engine: SchemaEngine, files: { path: string; content: string }[]) => Promise<T>) {
   loadWasm();
   const files = [{ path: path.resolve(schemaPath), content: readFileSync(schemaPath, "utf8") }];
-  const factory = url
-    ? new PrismaPg(new CatalogFriendlyPool({ connectionString: url, max: 2 }), { disposeExternalPool: true })
-    : offlineAdapterFactory();
+  // free() does not close the adapters the engine opened, so track and dispose them.
+  const opened: { dispose(): Promise<void> }[] = [];
+  let factory: object = offlineAdapterFactory();
+  if (url) {
+    const pgFactory = new PrismaPg({ connectionString: url });
+    const connect = pgFactory.connect.bind(pgFactory);
+    pgFactory.connect = async () => {
+      const adapter = decodeCharColumns(await connect());
+      opened.push(adapter);
+      return adapter;
+    };
+    factory = pgFactory;
+  }
   const engine = await engineGlue.SchemaEngine.new(
     { datamodels: files.map((f) => [f.path, f.content] as [string, string]) },
     () => {},
@@ -99,6 +112,7 @@ async function withEngine<T>(schemaPath: string, url: string | null, use: (engin
     return await use(engine, files);
   } finally {
     engine.free();
+    await Promise.all(opened.map((a) => a.dispose()));
   }
 }
 

@@ -69,7 +69,9 @@ export async function createEmptyDatabase(): Promise<EmptyDatabase> {
     name,
     url: url.toString(),
     drop: () =>
-      withAdmin(baseUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+      withAdmin(baseUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      ),
   };
 }
 
