@@ -1,10 +1,10 @@
-import type { Db } from "@/lib/db/client";
 import { signUp } from "@/lib/auth/sign-up";
+import type { Db } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import type { Actor } from "@/lib/orgs/roles";
 import { createProject } from "@/lib/projects/create-project";
-import { createTicket } from "@/lib/tickets/create-ticket";
 import { makeGitRepo } from "@/lib/testing/git-repo";
+import { createTicket } from "@/lib/tickets/create-ticket";
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -28,6 +28,9 @@ export async function addMember(db: Db, orgId: string, role: Role) {
 /** A project on a fresh local git repository, with one ticket. */
 export async function createProjectWithTicket(db: Db, actor: Actor, name = "Web") {
   const project = await createProject(db, { actor, input: { name, localPath: makeGitRepo() } });
-  const ticket = await createTicket(db, { actor, input: { projectId: project.id, title: "Add search" } });
+  const ticket = await createTicket(db, {
+    actor,
+    input: { projectId: project.id, title: "Add search" },
+  });
   return { project, ticket };
 }

@@ -27,7 +27,9 @@ describe("committed migrations", () => {
   it("give every table prefixed ids", async () => {
     const org = await database.db.organization.create({ data: { name: "Acme", slug: "acme-ids" } });
     expect(org.id).toMatch(/^org_[0-9a-f]{26}$/);
-    const project = await database.db.project.create({ data: { orgId: org.id, name: "Web", slug: "web" } });
+    const project = await database.db.project.create({
+      data: { orgId: org.id, name: "Web", slug: "web" },
+    });
     expect(project.id).toMatch(/^prj_[0-9a-f]{26}$/);
   });
 });

@@ -2,19 +2,21 @@
 // factories the tests use. Idempotent: a second run changes nothing.
 //   email: demo@trellis.local   password: trellis-demo
 import { execFileSync } from "node:child_process";
+import { signUp } from "@/lib/auth/sign-up";
 import { createDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { signUp } from "@/lib/auth/sign-up";
+import type { Actor } from "@/lib/orgs/roles";
 import { createProject } from "@/lib/projects/create-project";
 import { createTicket } from "@/lib/tickets/create-ticket";
-import type { Actor } from "@/lib/orgs/roles";
 
 const email = "demo@trellis.local";
 const password = "trellis-demo";
 
 const url = env().DATABASE_URL;
 if (!url) {
-  console.error("Set DATABASE_URL (npm start prints the embedded database's URL) or run against your own Postgres.");
+  console.error(
+    "Set DATABASE_URL (npm start prints the embedded database's URL) or run against your own Postgres.",
+  );
   process.exit(1);
 }
 const db = createDb(url);
@@ -27,7 +29,10 @@ try {
     const actor: Actor = { userId: user.id, orgId: org.id, role: "OWNER" };
     // This checkout is a real git repository: the demo project points at it.
     const root = execFileSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8" }).trim();
-    const project = await createProject(db, { actor, input: { name: "Trellis", localPath: root, testCommand: "npm test" } });
+    const project = await createProject(db, {
+      actor,
+      input: { name: "Trellis", localPath: root, testCommand: "npm test" },
+    });
     for (const [title, priority] of [
       ["Add a dark-mode toggle to the settings page", "LOW"],
       ["Rate-limit the public API per key", "HIGH"],

@@ -109,6 +109,11 @@ async function main(): Promise<void> {
       log,
     });
     const postgres = await postgresStarting;
+    void postgres.exited.then(() => {
+      if (shuttingDown) return;
+      say(`✖ Postgres exited unexpectedly (see ${postgres.logFile})`);
+      void shutdown("Postgres exited", 1);
+    });
     const where = path.relative(process.cwd(), postgres.dataDir) || postgres.dataDir;
     return {
       value: postgres.url,
@@ -261,6 +266,7 @@ async function newerThan(root: string, dir: string, time: number): Promise<strin
   const files: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+    if (/\.test\.tsx?$/.test(entry.name)) continue; // tests are not part of the build
     const relative = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!BUILD_IGNORED_DIRS.has(relative)) subdirs.push(relative);

@@ -1,7 +1,7 @@
 "use server";
 
-import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
+import { AuthError } from "next-auth";
 import type { FieldErrors } from "@/lib/api/app-error";
 import { toAppError } from "@/lib/api/to-app-error";
 import { signIn, signOut } from "@/lib/auth/auth";

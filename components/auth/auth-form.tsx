@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import type { AuthFormState } from "@/app/(auth)/actions";
+import { FormError } from "@/components/forms/form-error";
 import { Button } from "@/components/ui/button";
 import { FormField, fieldControlProps } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
@@ -49,20 +50,25 @@ export function AuthForm({ mode, action, redirectTo }: AuthFormProps) {
         hint={signUp ? "At least 8 characters." : undefined}
       >
         <Input
-          {...fieldControlProps("password", { error: fields.password, hint: signUp ? "x" : undefined })}
+          {...fieldControlProps("password", {
+            error: fields.password,
+            hint: signUp ? "x" : undefined,
+          })}
           name="password"
           type="password"
           autoComplete={signUp ? "new-password" : "current-password"}
           required
         />
       </FormField>
-      {formMessage ? (
-        <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-destructive text-sm">
-          {formMessage}
-        </p>
-      ) : null}
+      <FormError message={formMessage} />
       <Button type="submit" disabled={pending}>
-        {pending ? (signUp ? "Creating account…" : "Signing in…") : signUp ? "Create account" : "Sign in"}
+        {pending
+          ? signUp
+            ? "Creating account…"
+            : "Signing in…"
+          : signUp
+            ? "Create account"
+            : "Sign in"}
       </Button>
       <p className="text-center text-muted-foreground text-sm">
         {signUp ? "Already have an account? " : "New to Trellis? "}

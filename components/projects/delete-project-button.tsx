@@ -17,7 +17,15 @@ import {
 } from "@/components/ui/dialog";
 
 /** Deletes a project after an explicit confirmation. */
-export function DeleteProjectButton({ orgSlug, projectId, name }: { orgSlug: string; projectId: string; name: string }) {
+export function DeleteProjectButton({
+  orgSlug,
+  projectId,
+  name,
+}: {
+  orgSlug: string;
+  projectId: string;
+  name: string;
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const remove = useOrgAction("deleteProject");
@@ -32,7 +40,8 @@ export function DeleteProjectButton({ orgSlug, projectId, name }: { orgSlug: str
         <DialogHeader>
           <DialogTitle>Delete {name}?</DialogTitle>
           <DialogDescription>
-            Its tickets, specs, tasks and history are deleted with it. The repository on disk is not touched.
+            Its tickets, specs, tasks and history are deleted with it. The repository on disk is not
+            touched.
           </DialogDescription>
         </DialogHeader>
         <DialogFooter>

@@ -85,10 +85,21 @@ export function ProjectForm({
   }
 
   return (
-    <form onSubmit={onSubmit} className="grid max-w-2xl gap-5" noValidate aria-label={projectId ? "Project settings" : "New project"}>
+    <form
+      onSubmit={onSubmit}
+      className="grid max-w-2xl gap-5"
+      noValidate
+      aria-label={projectId ? "Project settings" : "New project"}
+    >
       <fieldset disabled={readOnly || action.pending} className="grid gap-5">
         <FormField id="name" label="Name" error={errors.name} required>
-          <Input {...fieldControlProps("name", { error: errors.name })} value={values.name} onChange={set("name")} required autoFocus={!projectId} />
+          <Input
+            {...fieldControlProps("name", { error: errors.name })}
+            value={values.name}
+            onChange={set("name")}
+            required
+            autoFocus={!projectId}
+          />
         </FormField>
         <FormField
           id="localPath"
@@ -107,7 +118,12 @@ export function ProjectForm({
           />
         </FormField>
         <FormField id="description" label="Description" error={errors.description}>
-          <Textarea {...fieldControlProps("description", { error: errors.description })} value={values.description} onChange={set("description")} rows={3} />
+          <Textarea
+            {...fieldControlProps("description", { error: errors.description })}
+            value={values.description}
+            onChange={set("description")}
+            rows={3}
+          />
         </FormField>
         <fieldset className="grid gap-3 sm:grid-cols-3">
           <legend className="mb-2 font-medium text-sm">Commands run in each task's worktree</legend>
@@ -128,7 +144,11 @@ export function ProjectForm({
           <legend className="mb-2 font-medium text-sm">Approval gates</legend>
           {approvalFields.map((f) => (
             <FormField key={f.key} id={f.key} label={f.label} error={errors[f.key]}>
-              <NativeSelect {...fieldControlProps(f.key, { error: errors[f.key] })} value={values[f.key]} onChange={set(f.key)}>
+              <NativeSelect
+                {...fieldControlProps(f.key, { error: errors[f.key] })}
+                value={values[f.key]}
+                onChange={set(f.key)}
+              >
                 <option value="MANUAL">Manual approval</option>
                 <option value="AUTO">Auto-approve</option>
               </NativeSelect>
@@ -137,7 +157,9 @@ export function ProjectForm({
         </fieldset>
         <FormError message={action.formError} />
         {readOnly ? (
-          <p className="text-muted-foreground text-sm">Viewers can read project settings but not change them.</p>
+          <p className="text-muted-foreground text-sm">
+            Viewers can read project settings but not change them.
+          </p>
         ) : (
           <div>
             <Button type="submit" disabled={action.pending}>

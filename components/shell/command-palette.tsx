@@ -40,7 +40,12 @@ export function CommandPalette({ org, orgs, projects }: CommandPaletteProps) {
   const go = (href: string) => run(() => router.push(href));
 
   return (
-    <CommandDialog open={open} onOpenChange={setOpen} title="Command palette" description="Go to a page or project, or run an action.">
+    <CommandDialog
+      open={open}
+      onOpenChange={setOpen}
+      title="Command palette"
+      description="Go to a page or project, or run an action."
+    >
       <CommandInput placeholder="Type a command or search…" aria-label="Search commands" />
       <CommandList>
         <CommandEmpty>Nothing matches.</CommandEmpty>
@@ -52,7 +57,9 @@ export function CommandPalette({ org, orgs, projects }: CommandPaletteProps) {
           <CommandItem onSelect={() => go(`/${org.slug}/projects/new`)}>
             <Plus aria-hidden="true" /> New project
           </CommandItem>
-          <CommandItem onSelect={() => run(() => setTheme(resolvedTheme === "dark" ? "light" : "dark"))}>
+          <CommandItem
+            onSelect={() => run(() => setTheme(resolvedTheme === "dark" ? "light" : "dark"))}
+          >
             <Moon aria-hidden="true" /> Toggle theme
           </CommandItem>
           <CommandItem onSelect={() => run(() => useShellStore.getState().toggleSidebar())}>
@@ -65,7 +72,11 @@ export function CommandPalette({ org, orgs, projects }: CommandPaletteProps) {
         <CommandSeparator />
         <CommandGroup heading="Go to">
           {navItems.map((item) => (
-            <CommandItem key={item.segment} value={`Go to ${item.label}`} onSelect={() => go(`/${org.slug}/${item.segment}`)}>
+            <CommandItem
+              key={item.segment}
+              value={`Go to ${item.label}`}
+              onSelect={() => go(`/${org.slug}/${item.segment}`)}
+            >
               <item.icon aria-hidden="true" /> {item.label}
               <CommandShortcut>G {item.goKey.toUpperCase()}</CommandShortcut>
             </CommandItem>
@@ -76,7 +87,11 @@ export function CommandPalette({ org, orgs, projects }: CommandPaletteProps) {
             <CommandSeparator />
             <CommandGroup heading="Projects">
               {projects.map((p) => (
-                <CommandItem key={p.id} value={`Project ${p.name} ${p.id}`} onSelect={() => go(`/${org.slug}/projects/${p.id}`)}>
+                <CommandItem
+                  key={p.id}
+                  value={`Project ${p.name} ${p.id}`}
+                  onSelect={() => go(`/${org.slug}/projects/${p.id}`)}
+                >
                   <FolderGit2 aria-hidden="true" /> {p.name}
                 </CommandItem>
               ))}
@@ -90,7 +105,11 @@ export function CommandPalette({ org, orgs, projects }: CommandPaletteProps) {
               {orgs
                 .filter((o) => o.slug !== org.slug)
                 .map((o) => (
-                  <CommandItem key={o.slug} value={`Switch to ${o.name}`} onSelect={() => go(`/${o.slug}/projects`)}>
+                  <CommandItem
+                    key={o.slug}
+                    value={`Switch to ${o.name}`}
+                    onSelect={() => go(`/${o.slug}/projects`)}
+                  >
                     <Building2 aria-hidden="true" /> {o.name}
                   </CommandItem>
                 ))}

@@ -16,10 +16,17 @@ export function PageHeader({ crumbs, actions }: { crumbs: Crumb[]; actions?: Rea
           {crumbs.map((crumb, i) => {
             const last = i === crumbs.length - 1;
             return (
-              <li key={`${crumb.label}-${i}`} className="flex min-w-0 items-center gap-1.5">
-                {i > 0 ? <span aria-hidden="true" className="text-muted-foreground">/</span> : null}
+              <li key={crumb.href ?? crumb.label} className="flex min-w-0 items-center gap-1.5">
+                {i > 0 ? (
+                  <span aria-hidden="true" className="text-muted-foreground">
+                    /
+                  </span>
+                ) : null}
                 {crumb.href && !last ? (
-                  <Link href={crumb.href} className="truncate text-muted-foreground hover:text-foreground">
+                  <Link
+                    href={crumb.href}
+                    className="truncate text-muted-foreground hover:text-foreground"
+                  >
                     {crumb.label}
                   </Link>
                 ) : (

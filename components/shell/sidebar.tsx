@@ -73,7 +73,10 @@ export function Sidebar({ org, orgs, projects, user }: SidebarProps) {
                 {collapsed ? <span className="sr-only">{item.label}</span> : item.label}
               </Link>
               {item.segment === "projects" && !collapsed && projects.length > 0 ? (
-                <ul aria-label="Projects" className="my-0.5 ml-6 flex flex-col gap-0.5 border-sidebar-border border-l pl-2">
+                <ul
+                  aria-label="Projects"
+                  className="my-0.5 ml-6 flex flex-col gap-0.5 border-sidebar-border border-l pl-2"
+                >
                   {projects.slice(0, 8).map((p) => {
                     const projectHref = `/${org.slug}/projects/${p.id}`;
                     return (
@@ -83,7 +86,8 @@ export function Sidebar({ org, orgs, projects, user }: SidebarProps) {
                           aria-current={pathname.startsWith(projectHref) ? "page" : undefined}
                           className={cn(
                             "block truncate rounded-md px-2 py-1 text-sidebar-muted-foreground text-xs hover:bg-sidebar-accent hover:text-sidebar-foreground",
-                            pathname.startsWith(projectHref) && "bg-sidebar-accent text-sidebar-foreground",
+                            pathname.startsWith(projectHref) &&
+                              "bg-sidebar-accent text-sidebar-foreground",
                           )}
                         >
                           {p.name}
@@ -121,7 +125,11 @@ function OrgSwitcher({ org, orgs }: { org: ShellOrg; orgs: ShellOrg[] }) {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" className="h-9 min-w-0 flex-1 justify-start gap-2 px-2" aria-label={`Organization: ${org.name}. Switch organization`}>
+        <Button
+          variant="ghost"
+          className="h-9 min-w-0 flex-1 justify-start gap-2 px-2"
+          aria-label={`Organization: ${org.name}. Switch organization`}
+        >
           <Logo compact />
           <span className="truncate font-medium text-sm">{org.name}</span>
           <ChevronsUpDown className="ml-auto size-3.5 shrink-0 opacity-60" aria-hidden="true" />
@@ -153,15 +161,24 @@ function UserMenu({ user }: { user: SidebarProps["user"] }) {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" className="h-8 min-w-0 flex-1 justify-start gap-2 px-2" aria-label={`Account: ${user.email}`}>
-          <span aria-hidden="true" className="flex size-5 shrink-0 items-center justify-center rounded-full bg-muted font-medium text-[10px] uppercase">
+        <Button
+          variant="ghost"
+          className="h-8 min-w-0 flex-1 justify-start gap-2 px-2"
+          aria-label={`Account: ${user.email}`}
+        >
+          <span
+            aria-hidden="true"
+            className="flex size-5 shrink-0 items-center justify-center rounded-full bg-muted font-medium text-[10px] uppercase"
+          >
             {(user.name || user.email).slice(0, 1)}
           </span>
           <span className="truncate text-xs">{user.name || user.email}</span>
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align="start" side="top" className="w-56">
-        <DropdownMenuLabel className="truncate font-normal text-muted-foreground text-xs">{user.email}</DropdownMenuLabel>
+        <DropdownMenuLabel className="truncate font-normal text-muted-foreground text-xs">
+          {user.email}
+        </DropdownMenuLabel>
         <DropdownMenuSeparator />
         <form action={signOutAction}>
           <DropdownMenuItem asChild>

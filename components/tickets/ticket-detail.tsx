@@ -11,7 +11,12 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { ticketStatuses } from "@/lib/tickets/ticket-schema";
 import { TicketForm, type TicketFormValues } from "./ticket-form";
 
-const statusLabels: Record<string, string> = { OPEN: "Open", IN_PROGRESS: "In progress", DONE: "Done", CLOSED: "Closed" };
+const statusLabels: Record<string, string> = {
+  OPEN: "Open",
+  IN_PROGRESS: "In progress",
+  DONE: "Done",
+  CLOSED: "Closed",
+};
 
 /** A ticket's title, description and fields, with edit, status change and close for writers. */
 export function TicketDetail({
@@ -33,7 +38,15 @@ export function TicketDetail({
     });
 
   if (editing) {
-    return <TicketForm orgSlug={orgSlug} projects={[]} ticketId={ticket.id} initial={ticket} onDone={() => setEditing(false)} />;
+    return (
+      <TicketForm
+        orgSlug={orgSlug}
+        projects={[]}
+        ticketId={ticket.id}
+        initial={ticket}
+        onDone={() => setEditing(false)}
+      />
+    );
   }
   return (
     <article className="grid max-w-3xl gap-5">
@@ -43,7 +56,13 @@ export function TicketDetail({
           {ticket.title}
         </h1>
         {canWrite ? (
-          <Button variant="outline" size="sm" className="ml-auto" onClick={() => setEditing(true)} aria-keyshortcuts="e">
+          <Button
+            variant="outline"
+            size="sm"
+            className="ml-auto"
+            onClick={() => setEditing(true)}
+            aria-keyshortcuts="e"
+          >
             <Pencil aria-hidden="true" /> Edit
           </Button>
         ) : null}
@@ -51,7 +70,9 @@ export function TicketDetail({
       <div className="flex flex-wrap items-center gap-2">
         <StatusBadge status={ticket.status} />
         <StatusBadge status={ticket.priority} showDot={false} />
-        <span className="rounded border px-1.5 py-0.5 text-muted-foreground text-xs">{ticket.type.toLowerCase()}</span>
+        <span className="rounded border px-1.5 py-0.5 text-muted-foreground text-xs">
+          {ticket.type.toLowerCase()}
+        </span>
         {ticket.labels
           .split(",")
           .filter(Boolean)
@@ -83,11 +104,21 @@ export function TicketDetail({
             ))}
           </NativeSelect>
           {ticket.status === "CLOSED" ? (
-            <Button variant="outline" size="sm" disabled={update.pending} onClick={() => setStatus("OPEN")}>
+            <Button
+              variant="outline"
+              size="sm"
+              disabled={update.pending}
+              onClick={() => setStatus("OPEN")}
+            >
               Reopen ticket
             </Button>
           ) : (
-            <Button variant="outline" size="sm" disabled={update.pending} onClick={() => setStatus("CLOSED")}>
+            <Button
+              variant="outline"
+              size="sm"
+              disabled={update.pending}
+              onClick={() => setStatus("CLOSED")}
+            >
               Close ticket
             </Button>
           )}

@@ -10,7 +10,12 @@ import { Button } from "@/components/ui/button";
 import { FormField, fieldControlProps } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
-import { maxDescriptionLength, parseLabelList, ticketPriorities, ticketTypes } from "@/lib/tickets/ticket-schema";
+import {
+  maxDescriptionLength,
+  parseLabelList,
+  ticketPriorities,
+  ticketTypes,
+} from "@/lib/tickets/ticket-schema";
 
 type Priority = (typeof ticketPriorities)[number];
 type TicketType = (typeof ticketTypes)[number];
@@ -68,11 +73,21 @@ export function TicketForm({
 
   const remaining = maxDescriptionLength - values.description.length;
   return (
-    <form onSubmit={onSubmit} className="grid max-w-2xl gap-5" noValidate aria-label={ticketId ? "Edit ticket" : "New ticket"}>
+    <form
+      onSubmit={onSubmit}
+      className="grid max-w-2xl gap-5"
+      noValidate
+      aria-label={ticketId ? "Edit ticket" : "New ticket"}
+    >
       <fieldset disabled={action.pending} className="grid gap-5">
         {ticketId ? null : (
           <FormField id="projectId" label="Project" error={errors.projectId} required>
-            <NativeSelect {...fieldControlProps("projectId", { error: errors.projectId })} value={values.projectId} onChange={set("projectId")} required>
+            <NativeSelect
+              {...fieldControlProps("projectId", { error: errors.projectId })}
+              value={values.projectId}
+              onChange={set("projectId")}
+              required
+            >
               <option value="">Choose a project…</option>
               {projects.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -83,13 +98,23 @@ export function TicketForm({
           </FormField>
         )}
         <FormField id="title" label="Title" error={errors.title} required>
-          <Input {...fieldControlProps("title", { error: errors.title })} value={values.title} onChange={set("title")} autoFocus required />
+          <Input
+            {...fieldControlProps("title", { error: errors.title })}
+            value={values.title}
+            onChange={set("title")}
+            autoFocus
+            required
+          />
         </FormField>
         <FormField
           id="description"
           label="Description"
           error={errors.description}
-          hint={remaining < 1000 ? `${remaining.toLocaleString("en-US")} characters left` : "What should change, and why. Markdown is fine."}
+          hint={
+            remaining < 1000
+              ? `${remaining.toLocaleString("en-US")} characters left`
+              : "What should change, and why. Markdown is fine."
+          }
         >
           <Textarea
             {...fieldControlProps("description", { error: errors.description, hint: "x" })}
@@ -100,7 +125,11 @@ export function TicketForm({
         </FormField>
         <div className="grid gap-4 sm:grid-cols-3">
           <FormField id="priority" label="Priority" error={errors.priority}>
-            <NativeSelect {...fieldControlProps("priority", { error: errors.priority })} value={values.priority} onChange={set("priority")}>
+            <NativeSelect
+              {...fieldControlProps("priority", { error: errors.priority })}
+              value={values.priority}
+              onChange={set("priority")}
+            >
               {ticketPriorities.map((p) => (
                 <option key={p} value={p}>
                   {titleCase(p)}
@@ -109,7 +138,11 @@ export function TicketForm({
             </NativeSelect>
           </FormField>
           <FormField id="type" label="Type" error={errors.type}>
-            <NativeSelect {...fieldControlProps("type", { error: errors.type })} value={values.type} onChange={set("type")}>
+            <NativeSelect
+              {...fieldControlProps("type", { error: errors.type })}
+              value={values.type}
+              onChange={set("type")}
+            >
               {ticketTypes.map((t) => (
                 <option key={t} value={t}>
                   {titleCase(t)}
@@ -117,8 +150,20 @@ export function TicketForm({
               ))}
             </NativeSelect>
           </FormField>
-          <FormField id="labels" label="Labels" error={errors.labels ?? Object.entries(errors).find(([k]) => k.startsWith("labels."))?.[1]} hint="Comma-separated">
-            <Input {...fieldControlProps("labels", { error: errors.labels, hint: "x" })} value={values.labels} onChange={set("labels")} placeholder="ui, api" />
+          <FormField
+            id="labels"
+            label="Labels"
+            error={
+              errors.labels ?? Object.entries(errors).find(([k]) => k.startsWith("labels."))?.[1]
+            }
+            hint="Comma-separated"
+          >
+            <Input
+              {...fieldControlProps("labels", { error: errors.labels, hint: "x" })}
+              value={values.labels}
+              onChange={set("labels")}
+              placeholder="ui, api"
+            />
           </FormField>
         </div>
         <FormError message={action.formError} />

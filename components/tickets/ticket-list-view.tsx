@@ -16,7 +16,12 @@ export interface TicketListParams {
   cursor?: string;
 }
 
-const statusLabels: Record<string, string> = { OPEN: "Open", IN_PROGRESS: "In progress", DONE: "Done", CLOSED: "Closed" };
+const statusLabels: Record<string, string> = {
+  OPEN: "Open",
+  IN_PROGRESS: "In progress",
+  DONE: "Done",
+  CLOSED: "Closed",
+};
 
 /** Filter chips, search and a page of tickets; filters live in the URL so a view can be shared. */
 export async function TicketListView({
@@ -58,23 +63,37 @@ export async function TicketListView({
               aria-current={status === s ? "page" : undefined}
               className={cn(
                 "rounded-full border px-2.5 py-1 text-xs",
-                status === s ? "border-foreground/30 bg-accent font-medium" : "text-muted-foreground hover:text-foreground",
+                status === s
+                  ? "border-foreground/30 bg-accent font-medium"
+                  : "text-muted-foreground hover:text-foreground",
               )}
             >
               {s ? statusLabels[s] : "All"}
             </Link>
           ))}
         </nav>
-        <form action={baseHref} className="ml-auto flex items-center gap-1" role="search">
-          {status ? <input type="hidden" name="status" value={status} /> : null}
-          <label htmlFor="ticket-search" className="sr-only">
-            Search tickets by title
-          </label>
-          <div className="relative">
-            <Search className="-translate-y-1/2 pointer-events-none absolute top-1/2 left-2 size-3.5 text-muted-foreground" aria-hidden="true" />
-            <Input id="ticket-search" name="q" defaultValue={q} placeholder="Search titles  /" className="h-8 w-56 pl-7" data-page-search />
-          </div>
-        </form>
+        <search className="ml-auto">
+          <form action={baseHref} className="flex items-center gap-1">
+            {status ? <input type="hidden" name="status" value={status} /> : null}
+            <label htmlFor="ticket-search" className="sr-only">
+              Search tickets by title
+            </label>
+            <div className="relative">
+              <Search
+                className="-translate-y-1/2 pointer-events-none absolute top-1/2 left-2 size-3.5 text-muted-foreground"
+                aria-hidden="true"
+              />
+              <Input
+                id="ticket-search"
+                name="q"
+                defaultValue={q}
+                placeholder="Search titles  /"
+                className="h-8 w-56 pl-7"
+                data-page-search
+              />
+            </div>
+          </form>
+        </search>
       </div>
       {items.length === 0 ? (
         <EmptyState

@@ -1,10 +1,14 @@
 import "server-only";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
+import type { CreateInvitationInput } from "@/lib/orgs/create-invitation";
 import { createInvitation } from "@/lib/orgs/create-invitation";
+import type { RemoveMemberInput } from "@/lib/orgs/remove-member";
 import { removeMember } from "@/lib/orgs/remove-member";
+import type { RevokeInvitationInput } from "@/lib/orgs/revoke-invitation";
 import { revokeInvitation } from "@/lib/orgs/revoke-invitation";
 import type { Actor } from "@/lib/orgs/roles";
+import type { UpdateMemberRoleInput } from "@/lib/orgs/update-member-role";
 import { updateMemberRole } from "@/lib/orgs/update-member-role";
 import { createProject } from "@/lib/projects/create-project";
 import { deleteProject } from "@/lib/projects/delete-project";
@@ -13,10 +17,6 @@ import { updateProject } from "@/lib/projects/update-project";
 import { createTicket } from "@/lib/tickets/create-ticket";
 import type { CreateTicketInput, UpdateTicketInput } from "@/lib/tickets/ticket-schema";
 import { updateTicket } from "@/lib/tickets/update-ticket";
-import type { CreateInvitationInput } from "@/lib/orgs/create-invitation";
-import type { RemoveMemberInput } from "@/lib/orgs/remove-member";
-import type { RevokeInvitationInput } from "@/lib/orgs/revoke-invitation";
-import type { UpdateMemberRoleInput } from "@/lib/orgs/update-member-role";
 
 const projectIdSchema = z.object({ projectId: z.string().min(1) });
 
@@ -51,8 +51,10 @@ export const orgActionHandlers = {
     const inv = await createInvitation(db, { actor, input });
     return { id: inv.id, token: inv.token, role: inv.role, expiresAt: inv.expiresAt.toISOString() };
   },
-  revokeInvitation: (db: Db, actor: Actor, input: RevokeInvitationInput) => revokeInvitation(db, { actor, input }),
-  updateMemberRole: (db: Db, actor: Actor, input: UpdateMemberRoleInput) => updateMemberRole(db, { actor, input }),
+  revokeInvitation: (db: Db, actor: Actor, input: RevokeInvitationInput) =>
+    revokeInvitation(db, { actor, input }),
+  updateMemberRole: (db: Db, actor: Actor, input: UpdateMemberRoleInput) =>
+    updateMemberRole(db, { actor, input }),
   removeMember: async (db: Db, actor: Actor, input: RemoveMemberInput) => {
     const m = await removeMember(db, { actor, input });
     return { id: m.id };

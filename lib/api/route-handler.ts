@@ -14,7 +14,8 @@ export function routeHandler<Args extends unknown[]>(
       const error = toAppError(thrown);
       if (error.code === "INTERNAL") logger.error({ err: thrown }, "route handler failed");
       const headers: Record<string, string> = {};
-      if (error.details?.retryAfterSeconds) headers["Retry-After"] = String(error.details.retryAfterSeconds);
+      if (error.details?.retryAfterSeconds)
+        headers["Retry-After"] = String(error.details.retryAfterSeconds);
       return NextResponse.json(error.toJSON(), { status: error.status, headers });
     }
   };

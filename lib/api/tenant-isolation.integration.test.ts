@@ -1,17 +1,17 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listActivity } from "@/lib/activity/list-activity";
 import { AppError } from "@/lib/api/app-error";
 import { type OrgActionName, orgActionHandlers } from "@/lib/api/org-action-handlers";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import type { Actor } from "@/lib/orgs/roles";
 import { getProject } from "@/lib/projects/get-project";
 import { listProjects } from "@/lib/projects/list-projects";
+import { makeGitRepo } from "@/lib/testing/git-repo";
 import { getTicket } from "@/lib/tickets/get-ticket";
 import { listTickets } from "@/lib/tickets/list-tickets";
-import { listActivity } from "@/lib/activity/list-activity";
 import { addMember, createProjectWithTicket, createUserWithOrg } from "@/prisma/factories";
-import { makeGitRepo } from "@/lib/testing/git-repo";
 
 type Handler = (db: TestDatabase["db"], actor: Actor, input: unknown) => Promise<unknown>;
 const call = (name: OrgActionName, db: TestDatabase["db"], actor: Actor, input: unknown) =>
@@ -42,7 +42,9 @@ describe("tenant isolation and roles", () => {
     stranger = await createUserWithOrg(database.db, "Mallory");
     viewer = (await addMember(database.db, owner.org.id, "VIEWER")).actor;
     fixture = await createProjectWithTicket(database.db, owner.actor);
-    ownerMembershipId = (await database.db.membership.findFirstOrThrow({ where: { userId: owner.user.id } })).id;
+    ownerMembershipId = (
+      await database.db.membership.findFirstOrThrow({ where: { userId: owner.user.id } })
+    ).id;
     const invitation = await call("createInvitation", database.db, owner.actor, { role: "MEMBER" });
     invitationId = (invitation as { id: string }).id;
   });
@@ -72,36 +74,59 @@ describe("tenant isolation and roles", () => {
   it("answers NOT_FOUND to another organization's ids on every action, and changes nothing", async () => {
     for (const name of Object.keys(foreignInputs) as OrgActionName[]) {
       if (withoutForeignId.has(name)) continue;
-      expect({ name, code: await codeOf(call(name, database.db, stranger.actor, foreignInputs[name]())) }).toEqual({
+      expect({
+        name,
+        code: await codeOf(call(name, database.db, stranger.actor, foreignInputs[name]())),
+      }).toEqual({
         name,
         code: "NOT_FOUND",
       });
     }
-    const project = await database.db.project.findUniqueOrThrow({ where: { id: fixture.project.id } });
+    const project = await database.db.project.findUniqueOrThrow({
+      where: { id: fixture.project.id },
+    });
     expect(project.name).toBe("Web");
     const ticket = await database.db.ticket.findUniqueOrThrow({ where: { id: fixture.ticket.id } });
     expect(ticket).toMatchObject({ title: "Add search", status: "OPEN" });
     expect(await database.db.ticket.count({ where: { projectId: fixture.project.id } })).toBe(1);
-    const membership = await database.db.membership.findUniqueOrThrow({ where: { id: ownerMembershipId } });
+    const membership = await database.db.membership.findUniqueOrThrow({
+      where: { id: ownerMembershipId },
+    });
     expect(membership.role).toBe("OWNER");
-    const invitation = await database.db.invitation.findUniqueOrThrow({ where: { id: invitationId } });
+    const invitation = await database.db.invitation.findUniqueOrThrow({
+      where: { id: invitationId },
+    });
     expect(invitation.revokedAt).toBeNull();
   });
 
   it("hides another organization's rows from every read", async () => {
-    expect(await codeOf(getProject(database.db, { actor: stranger.actor, projectId: fixture.project.id }))).toBe("NOT_FOUND");
-    expect(await codeOf(getTicket(database.db, { actor: stranger.actor, ticketId: fixture.ticket.id }))).toBe("NOT_FOUND");
+    expect(
+      await codeOf(
+        getProject(database.db, { actor: stranger.actor, projectId: fixture.project.id }),
+      ),
+    ).toBe("NOT_FOUND");
+    expect(
+      await codeOf(getTicket(database.db, { actor: stranger.actor, ticketId: fixture.ticket.id })),
+    ).toBe("NOT_FOUND");
     expect(await listProjects(database.db, { actor: stranger.actor })).toEqual([]);
-    const tickets = await listTickets(database.db, { actor: stranger.actor, input: { projectId: fixture.project.id } });
+    const tickets = await listTickets(database.db, {
+      actor: stranger.actor,
+      input: { projectId: fixture.project.id },
+    });
     expect(tickets.items).toEqual([]);
     const activity = await listActivity(database.db, { actor: stranger.actor, input: {} });
     expect(activity.items.every((e) => e.project?.id !== fixture.project.id)).toBe(true);
   });
 
   it("lets a viewer read but refuses every change with FORBIDDEN", async () => {
-    expect((await getProject(database.db, { actor: viewer, projectId: fixture.project.id })).id).toBe(fixture.project.id);
+    expect(
+      (await getProject(database.db, { actor: viewer, projectId: fixture.project.id })).id,
+    ).toBe(fixture.project.id);
     for (const name of Object.keys(foreignInputs) as OrgActionName[]) {
-      expect({ name, code: await codeOf(call(name, database.db, viewer, foreignInputs[name]())) }).toEqual({ name, code: "FORBIDDEN" });
+      expect({
+        name,
+        code: await codeOf(call(name, database.db, viewer, foreignInputs[name]())),
+      }).toEqual({ name, code: "FORBIDDEN" });
     }
     expect(await database.db.project.count({ where: { orgId: owner.org.id } })).toBe(1);
   });

@@ -5,7 +5,9 @@ import { toAppError } from "./to-app-error";
 
 describe("toAppError", () => {
   it("turns zod issues into INVALID with the field named", () => {
-    const result = z.object({ title: z.string().min(1, "Title is required") }).safeParse({ title: "" });
+    const result = z
+      .object({ title: z.string().min(1, "Title is required") })
+      .safeParse({ title: "" });
     const error = toAppError(result.error);
     expect(error.code).toBe("INVALID");
     expect(error.status).toBe(400);

@@ -20,8 +20,13 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof ZodError) {
     const fields = zodFieldErrors(error);
     const first = Object.entries(fields)[0];
-    const message = first ? `${first[0] === "_form" ? "" : `${first[0]}: `}${first[1]}` : "Invalid input";
+    const message = first
+      ? `${first[0] === "_form" ? "" : `${first[0]}: `}${first[1]}`
+      : "Invalid input";
     return new AppError("INVALID", message, { fields });
   }
-  return new AppError("INTERNAL", "Something went wrong on our side. Try again; if it keeps happening, check the server logs.");
+  return new AppError(
+    "INTERNAL",
+    "Something went wrong on our side. Try again; if it keeps happening, check the server logs.",
+  );
 }

@@ -17,7 +17,9 @@ function config(): NextAuthConfig {
     }),
   ];
   if (githubAuthEnabled()) {
-    providers.push(GitHub({ clientId: env().AUTH_GITHUB_ID, clientSecret: env().AUTH_GITHUB_SECRET }));
+    providers.push(
+      GitHub({ clientId: env().AUTH_GITHUB_ID, clientSecret: env().AUTH_GITHUB_SECRET }),
+    );
   }
   return {
     adapter: PrismaAdapter(db()),

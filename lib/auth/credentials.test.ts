@@ -9,7 +9,11 @@ function fieldErrors(input: unknown) {
 
 describe("sign-up input", () => {
   it("accepts and normalises a good sign-up", () => {
-    const parsed = signUpSchema.parse({ name: " Ada ", email: " Ada@Example.COM ", password: "correct horse" });
+    const parsed = signUpSchema.parse({
+      name: " Ada ",
+      email: " Ada@Example.COM ",
+      password: "correct horse",
+    });
     expect(parsed).toEqual({ name: "Ada", email: "ada@example.com", password: "correct horse" });
   });
 

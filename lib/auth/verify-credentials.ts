@@ -15,6 +15,6 @@ export async function verifyCredentials(db: Db, raw: unknown) {
     select: { id: true, email: true, name: true, image: true, passwordHash: true },
   });
   const ok = await bcrypt.compare(parsed.data.password, user?.passwordHash ?? dummyHash);
-  if (!user || !user.passwordHash || !ok) return null;
+  if (!user?.passwordHash || !ok) return null;
   return { id: user.id, email: user.email, name: user.name, image: user.image };
 }

@@ -11,6 +11,9 @@ export async function checkDatabase(db: Db, timeoutMs = 2000) {
     ]);
     return { status: "up" as const, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    return { status: "down" as const, error: error instanceof Error ? error.message : "unreachable" };
+    return {
+      status: "down" as const,
+      error: error instanceof Error ? error.message : "unreachable",
+    };
   }
 }

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import {
   chmod,
   chown,
@@ -41,6 +42,8 @@ export interface RunningPostgres {
   dataDir: string;
   /** The server's log (rewritten on each start) */
   logFile: string;
+  /** Resolves when the postmaster exits, whether through stop() or not. */
+  exited: Promise<void>;
   /** Fast shutdown (SIGINT); resolves once the postmaster has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -115,6 +118,7 @@ export async function startEmbeddedPostgres(
     port,
     dataDir,
     logFile: server.logFile,
+    exited: server.exited,
     stop,
   };
 }
@@ -157,6 +161,7 @@ async function initialise(options: {
 interface Postmaster {
   pid: number;
   logFile: string;
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -195,18 +200,19 @@ async function startPostmaster(options: {
   } finally {
     await out.close(); // the child holds its own copy of the descriptor
   }
+  if (child.pid === undefined) {
+    // spawn failed (missing binary, bad uid): the reason arrives as an 'error' event.
+    const [error] = (await once(child, "error")) as [Error];
+    throw new Error(`could not run ${postgres}: ${error.message}`);
+  }
+  const pid = child.pid;
   let exited = false;
   const exit = new Promise<void>((resolve) => {
     child.once("exit", () => {
       exited = true;
       resolve();
     });
-    child.once("error", () => {
-      exited = true;
-      resolve();
-    });
   });
-  const pid = child.pid ?? 0;
 
   // If this process exits without calling stop() (a crash, process.exit), don't leave the
   // postmaster running: an 'exit' listener can only act synchronously, so signal it.
@@ -236,7 +242,7 @@ async function startPostmaster(options: {
     }
     await sleep(20);
   }
-  return { pid, logFile, stop };
+  return { pid, logFile, exited: exit, stop };
 }
 
 async function postmasterReady(dataDir: string, pid: number): Promise<boolean> {

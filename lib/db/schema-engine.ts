@@ -16,11 +16,19 @@ let wasmLoaded = false;
 // do without a flag, so instantiate it by hand against the JS glue.
 function loadWasm() {
   if (wasmLoaded) return;
-  const registry = { message: "", set_message(m: string) { this.message = m; } };
-  (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: typeof registry }).PRISMA_WASM_PANIC_REGISTRY = registry;
+  const registry = {
+    message: "",
+    set_message(m: string) {
+      this.message = m;
+    },
+  };
+  (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: typeof registry }).PRISMA_WASM_PANIC_REGISTRY =
+    registry;
   const pkgDir = path.dirname(createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm"));
   const module = new WebAssembly.Module(readFileSync(path.join(pkgDir, "schema_engine_bg.wasm")));
-  const instance = new WebAssembly.Instance(module, { "./schema_engine_bg.js": engineGlue as unknown as WebAssembly.ModuleImports });
+  const instance = new WebAssembly.Instance(module, {
+    "./schema_engine_bg.js": engineGlue as unknown as WebAssembly.ModuleImports,
+  });
   engineGlue.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   wasmLoaded = true;
@@ -53,7 +61,10 @@ function decodeCharColumns<T extends object>(adapter: T): T {
     for (const f of result.fields) if (f.dataTypeID === charOid) f.dataTypeID = textOid;
     const replay = Object.assign(Object.create(this), { performIO: async () => result });
     const out = await original.call(replay, query);
-    return { ...out, columnTypes: out.columnTypes.map((t, i) => (isChar[i] ? characterColumnType : t)) };
+    return {
+      ...out,
+      columnTypes: out.columnTypes.map((t, i) => (isChar[i] ? characterColumnType : t)),
+    };
   };
   target.queryRawPatched = true;
   return adapter;
@@ -81,12 +92,21 @@ function offlineAdapterFactory() {
     },
     dispose: async () => {},
   });
-  return { provider: "postgres" as const, adapterName: "offline", connect: async () => adapter(), connectToShadowDb: async () => adapter() };
+  return {
+    provider: "postgres" as const,
+    adapterName: "offline",
+    connect: async () => adapter(),
+    connectToShadowDb: async () => adapter(),
+  };
 }
 
 const filters = { externalTables: [], externalEnums: [] };
 
-async function withEngine<T>(schemaPath: string, url: string | null, use: (engine: SchemaEngine, files: { path: string; content: string }[]) => Promise<T>) {
+async function withEngine<T>(
+  schemaPath: string,
+  url: string | null,
+  use: (engine: SchemaEngine, files: { path: string; content: string }[]) => Promise<T>,
+) {
   loadWasm();
   const files = [{ path: path.resolve(schemaPath), content: readFileSync(schemaPath, "utf8") }];
   // free() does not close the adapters the engine opened, so track and dispose them.
@@ -123,7 +143,13 @@ function scriptBody(stdout: string | null): string {
 /** SQL that takes an empty database to schema.prisma (`migrate diff --from-empty`). */
 export async function sqlFromEmpty(schemaPath: string): Promise<string> {
   return withEngine(schemaPath, null, async (engine, files) => {
-    const result = await engine.diff({ from: { tag: "empty" }, to: { tag: "schemaDatamodel", files }, script: true, exitCode: null, filters });
+    const result = await engine.diff({
+      from: { tag: "empty" },
+      to: { tag: "schemaDatamodel", files },
+      script: true,
+      exitCode: null,
+      filters,
+    });
     return scriptBody(result.stdout);
   });
 }

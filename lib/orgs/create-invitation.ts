@@ -14,7 +14,10 @@ export type CreateInvitationInput = z.infer<typeof createInvitationSchema>;
 const invitationLifetimeMs = 7 * 24 * 60 * 60 * 1000;
 
 /** Creates an invite link for a role; returns the secret token once (only its hash is kept). */
-export async function createInvitation(db: Db, options: { actor: Actor; input: CreateInvitationInput }) {
+export async function createInvitation(
+  db: Db,
+  options: { actor: Actor; input: CreateInvitationInput },
+) {
   const { actor } = options;
   const input = createInvitationSchema.parse(options.input);
   assertCan(actor, "manage");

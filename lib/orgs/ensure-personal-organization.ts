@@ -13,7 +13,14 @@ export async function ensurePersonalOrganization(db: Db, userId: string) {
     select: { org: { select: { id: true, slug: true, name: true } } },
   });
   if (existing) return existing.org;
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { name: true, email: true } });
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { name: true, email: true },
+  });
   const owner = user.name?.trim() || user.email.split("@")[0] || "My";
-  return createOrganization(db, { userId, input: { name: `${owner}'s workspace` }, personal: true });
+  return createOrganization(db, {
+    userId,
+    input: { name: `${owner}'s workspace` },
+    personal: true,
+  });
 }

@@ -10,7 +10,10 @@ import type { Actor } from "./roles";
 export async function getActor(db: Db, options: { userId: string; orgSlug: string }) {
   const membership = await db.membership.findFirst({
     where: { userId: options.userId, org: { slug: options.orgSlug } },
-    select: { role: true, org: { select: { id: true, name: true, slug: true, plan: true, personal: true } } },
+    select: {
+      role: true,
+      org: { select: { id: true, name: true, slug: true, plan: true, personal: true } },
+    },
   });
   if (!membership) throw notFound("Organization");
   const actor: Actor = { userId: options.userId, orgId: membership.org.id, role: membership.role };

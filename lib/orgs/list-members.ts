@@ -10,10 +10,20 @@ export async function listMembers(db: Db, options: { actor: Actor }) {
     db.membership.findMany({
       where: { orgId: actor.orgId },
       orderBy: { createdAt: "asc" },
-      select: { id: true, role: true, createdAt: true, user: { select: { id: true, name: true, email: true } } },
+      select: {
+        id: true,
+        role: true,
+        createdAt: true,
+        user: { select: { id: true, name: true, email: true } },
+      },
     }),
     db.invitation.findMany({
-      where: { orgId: actor.orgId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+      where: {
+        orgId: actor.orgId,
+        acceptedAt: null,
+        revokedAt: null,
+        expiresAt: { gt: new Date() },
+      },
       orderBy: { createdAt: "desc" },
       select: { id: true, role: true, expiresAt: true, createdAt: true },
     }),

@@ -9,7 +9,10 @@ export const revokeInvitationSchema = z.object({ invitationId: z.string().min(1)
 export type RevokeInvitationInput = z.infer<typeof revokeInvitationSchema>;
 
 /** Revokes an open invite link of the actor's organization. */
-export async function revokeInvitation(db: Db, options: { actor: Actor; input: RevokeInvitationInput }) {
+export async function revokeInvitation(
+  db: Db,
+  options: { actor: Actor; input: RevokeInvitationInput },
+) {
   const { actor } = options;
   const input = revokeInvitationSchema.parse(options.input);
   assertCan(actor, "manage");

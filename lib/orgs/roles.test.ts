@@ -22,6 +22,8 @@ describe("roles", () => {
   it("explains a refusal with the role", () => {
     const actor = { userId: "usr_1", orgId: "org_1", role: "VIEWER" as const };
     expect(() => assertCan(actor, "write")).toThrowError(AppError);
-    expect(() => assertCan(actor, "write")).toThrowError("Your role (viewer) cannot create or change anything.");
+    expect(() => assertCan(actor, "write")).toThrowError(
+      "Your role (viewer) cannot create or change anything.",
+    );
   });
 });

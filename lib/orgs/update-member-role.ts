@@ -12,7 +12,10 @@ export const updateMemberRoleSchema = z.object({
 export type UpdateMemberRoleInput = z.infer<typeof updateMemberRoleSchema>;
 
 /** Changes a member's role; the last owner cannot be demoted. */
-export async function updateMemberRole(db: Db, options: { actor: Actor; input: UpdateMemberRoleInput }) {
+export async function updateMemberRole(
+  db: Db,
+  options: { actor: Actor; input: UpdateMemberRoleInput },
+) {
   const { actor } = options;
   const input = updateMemberRoleSchema.parse(options.input);
   assertCan(actor, "manage");

@@ -25,15 +25,22 @@ function invalidPath(message: string): AppError {
  * (origin's HEAD when there is a remote, else the checked-out branch).
  */
 export async function inspectRepository(localPath: string) {
-  if (!path.isAbsolute(localPath)) throw invalidPath("Enter an absolute path, like /home/ada/code/app");
+  if (!path.isAbsolute(localPath))
+    throw invalidPath("Enter an absolute path, like /home/ada/code/app");
   const resolved = path.resolve(localPath);
   const info = await stat(resolved).catch(() => null);
   if (!info) throw invalidPath(`No folder exists at ${resolved}`);
   if (!info.isDirectory()) throw invalidPath(`${resolved} is a file, not a folder`);
   const inside = await git(resolved, ["rev-parse", "--is-inside-work-tree"]);
-  if (inside !== "true") throw invalidPath(`${resolved} is not a git repository (run git init there first)`);
+  if (inside !== "true")
+    throw invalidPath(`${resolved} is not a git repository (run git init there first)`);
   const root = (await git(resolved, ["rev-parse", "--show-toplevel"])) ?? resolved;
-  const remoteHead = await git(root, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"]);
+  const remoteHead = await git(root, [
+    "symbolic-ref",
+    "--quiet",
+    "--short",
+    "refs/remotes/origin/HEAD",
+  ]);
   const current = await git(root, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
   const defaultBranch = remoteHead?.replace(/^origin\//, "") || current || "main";
   return { root, defaultBranch };

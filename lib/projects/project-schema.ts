@@ -18,7 +18,11 @@ export const projectFieldsSchema = z.object({
     .max(2000, "Description must be at most 2,000 characters")
     .optional()
     .transform((v) => v || null),
-  localPath: z.string().trim().min(1, "Path to a local git repository is required").max(1024, "Path is too long"),
+  localPath: z
+    .string()
+    .trim()
+    .min(1, "Path to a local git repository is required")
+    .max(1024, "Path is too long"),
   setupCommand: command,
   testCommand: command,
   lintCommand: command,

@@ -11,7 +11,11 @@ export async function uniqueProjectSlug(
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
     const taken = await tx.project.findFirst({
-      where: { orgId: options.orgId, slug: candidate, ...(options.exceptId ? { NOT: { id: options.exceptId } } : {}) },
+      where: {
+        orgId: options.orgId,
+        slug: candidate,
+        ...(options.exceptId ? { NOT: { id: options.exceptId } } : {}),
+      },
       select: { id: true },
     });
     if (!taken) return candidate;

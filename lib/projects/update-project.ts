@@ -17,11 +17,18 @@ export async function updateProject(db: Db, options: { actor: Actor; input: Upda
     select: { id: true, name: true, localPath: true },
   });
   if (!existing) throw notFound("Project");
-  const repo = localPath !== undefined && localPath !== existing.localPath ? await inspectRepository(localPath) : null;
+  const repo =
+    localPath !== undefined && localPath !== existing.localPath
+      ? await inspectRepository(localPath)
+      : null;
   return db.$transaction(async (tx) => {
     const slug =
       fields.name !== undefined && fields.name !== existing.name
-        ? await uniqueProjectSlug(tx, { orgId: actor.orgId, name: fields.name, exceptId: projectId })
+        ? await uniqueProjectSlug(tx, {
+            orgId: actor.orgId,
+            name: fields.name,
+            exceptId: projectId,
+          })
         : undefined;
     const project = await tx.project.update({
       where: { id: projectId },

@@ -7,9 +7,13 @@ import path from "node:path";
 export function makeGitRepo(branch = "main"): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "trellis-repo-"));
   const git = (...args: string[]) =>
-    execFileSync("git", ["-C", dir, "-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], {
-      stdio: "ignore",
-    });
+    execFileSync(
+      "git",
+      ["-C", dir, "-c", "user.name=Test", "-c", "user.email=test@example.com", ...args],
+      {
+        stdio: "ignore",
+      },
+    );
   git("init", "-q", "-b", branch);
   writeFileSync(path.join(dir, "README.md"), "# fixture\n");
   git("add", ".");

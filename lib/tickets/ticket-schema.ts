@@ -13,19 +13,33 @@ const labels = z
       .trim()
       .min(1, "A label cannot be empty")
       .max(40, "A label must be at most 40 characters")
-      .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.:/-]*$/u, "A label uses letters, digits, spaces and - _ . : /"),
+      .regex(
+        /^[\p{L}\p{N}][\p{L}\p{N} _.:/-]*$/u,
+        "A label uses letters, digits, spaces and - _ . : /",
+      ),
   )
   .max(20, "At most 20 labels")
   .transform((list) => [...new Set(list)]);
 
 const ticketFields = {
-  title: z.string({ error: "Title is required" }).trim().min(1, "Title is required").max(200, "Title must be at most 200 characters"),
+  title: z
+    .string({ error: "Title is required" })
+    .trim()
+    .min(1, "Title is required")
+    .max(200, "Title must be at most 200 characters"),
   description: z
     .string()
-    .max(maxDescriptionLength, `Description must be at most ${maxDescriptionLength.toLocaleString("en-US")} characters`)
+    .max(
+      maxDescriptionLength,
+      `Description must be at most ${maxDescriptionLength.toLocaleString("en-US")} characters`,
+    )
     .default(""),
-  priority: z.enum(ticketPriorities, { error: "Priority must be low, medium, high or critical" }).default("MEDIUM"),
-  type: z.enum(ticketTypes, { error: "Type must be feature, bugfix, refactor, test, docs or chore" }).default("FEATURE"),
+  priority: z
+    .enum(ticketPriorities, { error: "Priority must be low, medium, high or critical" })
+    .default("MEDIUM"),
+  type: z
+    .enum(ticketTypes, { error: "Type must be feature, bugfix, refactor, test, docs or chore" })
+    .default("FEATURE"),
   labels: labels.default([]),
 };
 

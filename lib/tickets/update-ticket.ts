@@ -17,7 +17,8 @@ export async function updateTicket(db: Db, options: { actor: Actor; input: Updat
     });
     if (!existing) throw notFound("Ticket");
     const closing = fields.status === "CLOSED" && existing.status !== "CLOSED";
-    const reopening = fields.status !== undefined && fields.status !== "CLOSED" && existing.status === "CLOSED";
+    const reopening =
+      fields.status !== undefined && fields.status !== "CLOSED" && existing.status === "CLOSED";
     const ticket = await tx.ticket.update({
       where: { id: ticketId },
       data: {
@@ -33,7 +34,10 @@ export async function updateTicket(db: Db, options: { actor: Actor; input: Updat
       actorId: actor.userId,
       projectId: existing.projectId,
       ticketId,
-      data: { changed: Object.keys(fields), ...(fields.status ? { from: existing.status, to: fields.status } : {}) },
+      data: {
+        changed: Object.keys(fields),
+        ...(fields.status ? { from: existing.status, to: fields.status } : {}),
+      },
     });
     return ticket;
   });

@@ -2,7 +2,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 
 export default function Loading() {
   return (
-    <div className="flex flex-col" aria-busy="true" aria-label="Loading">
+    <div className="flex flex-col" role="status" aria-busy="true" aria-label="Loading">
       <div className="flex h-12 items-center border-b px-4">
         <Skeleton className="h-4 w-48" />
       </div>

@@ -6,7 +6,11 @@ import { signUpAction } from "../actions";
 
 export const metadata: Metadata = { title: "Create your account" };
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+export default async function SignUpPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ next?: string }>;
+}) {
   const { next } = await searchParams;
   if (await findCurrentUserId()) redirect(next ?? "/");
   return (

@@ -1,7 +1,8 @@
 "use server";
 
-import { AppError } from "@/lib/api/app-error";
+import { revalidatePath } from "next/cache";
 import type { ActionResult } from "@/lib/api/action-result";
+import { AppError } from "@/lib/api/app-error";
 import {
   isOrgActionName,
   type OrgActionInput,
@@ -31,12 +32,22 @@ export async function orgAction<K extends OrgActionName>(
     const userId = await getCurrentUserId();
     const { actor } = await getActor(db(), { userId, orgSlug: String(orgSlug) });
     // Input arrives from the browser untyped; each domain function validates it with zod.
-    const handler = orgActionHandlers[name] as (db: Db, actor: Actor, input: unknown) => Promise<unknown>;
+    const handler = orgActionHandlers[name] as (
+      db: Db,
+      actor: Actor,
+      input: unknown,
+    ) => Promise<unknown>;
     const data = (await handler(db(), actor, input)) as OrgActionOutput<K>;
+    // Every page of the organization (sidebar included) shows the change on its next render.
+    revalidatePath(`/${orgSlug}`, "layout");
     return { ok: true, data };
   } catch (thrown) {
     const error = toAppError(thrown);
-    if (error.code === "INTERNAL") logger.error({ err: thrown, action: name }, "server action failed");
-    return { ok: false, error: { code: error.code, message: error.message, fields: error.details?.fields } };
+    if (error.code === "INTERNAL")
+      logger.error({ err: thrown, action: name }, "server action failed");
+    return {
+      ok: false,
+      error: { code: error.code, message: error.message, fields: error.details?.fields },
+    };
   }
 }

@@ -26,7 +26,10 @@ export default async function ProjectsPage({ params }: { params: Promise<{ org: 
 
   return (
     <>
-      <PageHeader crumbs={[{ label: org.name, href: `/${org.slug}/projects` }, { label: "Projects" }]} actions={newProject} />
+      <PageHeader
+        crumbs={[{ label: org.name, href: `/${org.slug}/projects` }, { label: "Projects" }]}
+        actions={newProject}
+      />
       <main className="p-6">
         <h1 className="sr-only">Projects</h1>
         {projects.length === 0 ? (
@@ -51,9 +54,13 @@ export default async function ProjectsPage({ params }: { params: Promise<{ org: 
                   <div className="flex items-center gap-2">
                     <FolderGit2 className="size-4 text-muted-foreground" aria-hidden="true" />
                     <span className="truncate font-medium">{p.name}</span>
-                    <span className="ml-auto font-mono text-muted-foreground text-xs">{p.id.slice(0, 12)}</span>
+                    <span className="ml-auto font-mono text-muted-foreground text-xs">
+                      {p.id.slice(0, 12)}
+                    </span>
                   </div>
-                  {p.description ? <p className="line-clamp-2 text-muted-foreground text-sm">{p.description}</p> : null}
+                  {p.description ? (
+                    <p className="line-clamp-2 text-muted-foreground text-sm">{p.description}</p>
+                  ) : null}
                   <div className="mt-auto flex items-center gap-3 text-dense text-muted-foreground">
                     <span className="truncate font-mono text-xs">{p.localPath}</span>
                     <span className="ml-auto flex shrink-0 items-center gap-1 text-xs">

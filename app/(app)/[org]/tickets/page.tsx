@@ -34,7 +34,12 @@ export default async function TicketsPage({
       />
       <main className="p-6">
         <h1 className="sr-only">Tickets</h1>
-        <TicketListView actor={actor} orgSlug={org.slug} baseHref={`/${org.slug}/tickets`} params={await searchParams} />
+        <TicketListView
+          actor={actor}
+          orgSlug={org.slug}
+          baseHref={`/${org.slug}/tickets`}
+          params={await searchParams}
+        />
       </main>
     </>
   );

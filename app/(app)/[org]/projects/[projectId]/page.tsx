@@ -63,7 +63,13 @@ export default async function ProjectPage({
           <h2 id="project-tickets" className="font-medium text-sm">
             Tickets
           </h2>
-          <TicketListView actor={actor} orgSlug={org.slug} baseHref={base} projectId={project.id} params={await searchParams} />
+          <TicketListView
+            actor={actor}
+            orgSlug={org.slug}
+            baseHref={base}
+            projectId={project.id}
+            params={await searchParams}
+          />
         </section>
       </main>
     </>

@@ -20,7 +20,9 @@ export default async function NewProjectPage({ params }: { params: Promise<{ org
       />
       <main className="p-6">
         <h1 className="mb-1 font-semibold text-lg">New project</h1>
-        <p className="mb-6 text-muted-foreground text-sm">Point Trellis at a git repository on this server.</p>
+        <p className="mb-6 text-muted-foreground text-sm">
+          Point Trellis at a git repository on this server.
+        </p>
         <ProjectForm orgSlug={org.slug} readOnly={!can(actor.role, "write")} />
       </main>
     </>

@@ -8,7 +8,11 @@ import { getTicket } from "@/lib/tickets/get-ticket";
 
 export const metadata: Metadata = { title: "Ticket" };
 
-export default async function TicketPage({ params }: { params: Promise<{ org: string; ticketId: string }> }) {
+export default async function TicketPage({
+  params,
+}: {
+  params: Promise<{ org: string; ticketId: string }>;
+}) {
   const { org: orgSlug, ticketId } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
   const ticket = await orNotFound(getTicket(db(), { actor, ticketId }));
@@ -47,13 +51,17 @@ export default async function TicketPage({ params }: { params: Promise<{ org: st
             <dd className="truncate">{ticket.createdBy?.name ?? ticket.createdBy?.email ?? "—"}</dd>
             <dt className="text-muted-foreground">Created</dt>
             <dd>
-              <time dateTime={ticket.createdAt.toISOString()}>{ticket.createdAt.toLocaleString("en-US")}</time>
+              <time dateTime={ticket.createdAt.toISOString()}>
+                {ticket.createdAt.toLocaleString("en-US")}
+              </time>
             </dd>
             {ticket.closedAt ? (
               <>
                 <dt className="text-muted-foreground">Closed</dt>
                 <dd>
-                  <time dateTime={ticket.closedAt.toISOString()}>{ticket.closedAt.toLocaleString("en-US")}</time>
+                  <time dateTime={ticket.closedAt.toISOString()}>
+                    {ticket.closedAt.toLocaleString("en-US")}
+                  </time>
                 </dd>
               </>
             ) : null}

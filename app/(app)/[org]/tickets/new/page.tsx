@@ -23,7 +23,9 @@ export default async function NewTicketPage({
   const { project } = await searchParams;
   const { actor, org } = await requireOrgContext(orgSlug);
   const projects = await listProjects(db(), { actor });
-  const preselected = projects.find((p) => p.id === project)?.id ?? (projects.length === 1 ? projects[0]?.id : undefined);
+  const preselected =
+    projects.find((p) => p.id === project)?.id ??
+    (projects.length === 1 ? projects[0]?.id : undefined);
   return (
     <>
       <PageHeader
@@ -36,7 +38,9 @@ export default async function NewTicketPage({
       <main className="p-6">
         <h1 className="mb-6 font-semibold text-lg">New ticket</h1>
         {!can(actor.role, "write") ? (
-          <p className="text-muted-foreground text-sm">Your role (viewer) can read tickets but not file them.</p>
+          <p className="text-muted-foreground text-sm">
+            Your role (viewer) can read tickets but not file them.
+          </p>
         ) : projects.length === 0 ? (
           <EmptyState
             icon={<FolderGit2 />}
@@ -52,7 +56,14 @@ export default async function NewTicketPage({
           <TicketForm
             orgSlug={org.slug}
             projects={projects.map((p) => ({ id: p.id, name: p.name }))}
-            initial={{ projectId: preselected ?? "", title: "", description: "", priority: "MEDIUM", type: "FEATURE", labels: "" }}
+            initial={{
+              projectId: preselected ?? "",
+              title: "",
+              description: "",
+              priority: "MEDIUM",
+              type: "FEATURE",
+              labels: "",
+            }}
           />
         )}
       </main>

@@ -9,7 +9,11 @@ import { getProject } from "@/lib/projects/get-project";
 
 export const metadata: Metadata = { title: "Project settings" };
 
-export default async function ProjectSettingsPage({ params }: { params: Promise<{ org: string; projectId: string }> }) {
+export default async function ProjectSettingsPage({
+  params,
+}: {
+  params: Promise<{ org: string; projectId: string }>;
+}) {
   const { org: orgSlug, projectId } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
   const project = await orNotFound(getProject(db(), { actor, projectId }));
@@ -43,11 +47,16 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
           />
         </section>
         {can(actor.role, "manage") ? (
-          <section aria-labelledby="danger" className="grid max-w-2xl gap-3 rounded-lg border border-destructive/40 p-4">
+          <section
+            aria-labelledby="danger"
+            className="grid max-w-2xl gap-3 rounded-lg border border-destructive/40 p-4"
+          >
             <h2 id="danger" className="font-medium text-sm">
               Delete this project
             </h2>
-            <p className="text-muted-foreground text-sm">Admins and owners can delete a project and everything filed in it.</p>
+            <p className="text-muted-foreground text-sm">
+              Admins and owners can delete a project and everything filed in it.
+            </p>
             <div>
               <DeleteProjectButton orgSlug={org.slug} projectId={project.id} name={project.name} />
             </div>
