@@ -298,7 +298,8 @@ async function newerThan(root: string, dir: string, time: number): Promise<strin
 function launch(name: string, args: string[], childEnv: NodeJS.ProcessEnv): Child {
   const proc = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: childEnv,
+    // Next's telemetry phones home; this machine (and many deployments) have no route out.
+    env: { NEXT_TELEMETRY_DISABLED: "1", ...childEnv },
     detached: true,
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -1,0 +1,84 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, test } from "@playwright/test";
+import { createProject, createTicket, signUp, waitForHydration } from "./fixtures";
+
+const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** Runs axe on the page as it is and fails on serious or critical violations, listing them. */
+async function expectNoSeriousViolations(page: Page, label: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(tags).analyze();
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const report = serious
+    .map((v) => `  ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")} — ${n.failureSummary?.replace(/\s+/g, " ")}`).join("\n")}`)
+    .join("\n");
+  expect(serious, `${label}: ${serious.length} serious/critical axe violations\n${report}`).toHaveLength(0);
+}
+
+for (const theme of ["light", "dark"] as const) {
+  test.describe(`${theme} theme`, () => {
+    test.use({ colorScheme: theme });
+
+    test(`no serious accessibility violations on the main pages (${theme})`, async ({ page }) => {
+      async function expectTheme(): Promise<void> {
+        if (theme === "dark") await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+        else await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
+      }
+
+      await page.goto("/sign-in");
+      await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+      await expectTheme();
+      await expectNoSeriousViolations(page, `sign-in (${theme})`);
+
+      await page.goto("/sign-up");
+      await expect(page.getByRole("button", { name: "Create account" })).toBeEnabled();
+      await expectNoSeriousViolations(page, `sign-up (${theme})`);
+
+      const { orgSlug } = await signUp(page);
+      await waitForHydration(page);
+      await expectTheme();
+      // The toggle names the other theme: the app follows the browser's preference.
+      await expect(page.getByRole("button", { name: `Switch to ${theme === "dark" ? "light" : "dark"} theme` })).toBeVisible();
+      await expect(page.getByText("No projects yet")).toBeVisible();
+      await expectNoSeriousViolations(page, `projects, empty (${theme})`);
+
+      const project = await createProject(page, orgSlug);
+      await expectNoSeriousViolations(page, `project page (${theme})`);
+
+      await page.goto(`/${orgSlug}/projects`);
+      await expect(page.getByRole("main").getByRole("link", { name: new RegExp(project.name) })).toBeVisible();
+      await expectNoSeriousViolations(page, `projects, one project (${theme})`);
+
+      await page.goto(`/${orgSlug}/tickets/new`);
+      await expect(page.getByLabel("Title", { exact: true })).toBeVisible();
+      await waitForHydration(page);
+      await expectNoSeriousViolations(page, `new ticket (${theme})`);
+
+      const ticket = await createTicket(page, orgSlug, { description: "Check contrast and labels." });
+      await expect(page.getByLabel("Status", { exact: true })).toBeVisible();
+      await expectNoSeriousViolations(page, `ticket page (${theme})`);
+
+      await page.goto(`/${orgSlug}/tickets`);
+      await expect(page.getByRole("link", { name: new RegExp(ticket.name) })).toBeVisible();
+      await expectNoSeriousViolations(page, `tickets list (${theme})`);
+
+      await page.goto(`/${orgSlug}/settings`);
+      await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+      await waitForHydration(page);
+      await expectNoSeriousViolations(page, `settings (${theme})`);
+    });
+  });
+}
+
+test("the theme button switches to dark and the pages stay accessible", async ({ page }) => {
+  const { orgSlug } = await signUp(page);
+  await test.step("switch theme from the sidebar", async () => {
+    await page.getByRole("button", { name: "Switch to dark theme" }).click();
+    await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+    await expect(page.getByRole("button", { name: "Switch to light theme" })).toBeVisible();
+  });
+  // The choice sticks across navigation and reload.
+  await page.goto(`/${orgSlug}/tickets`);
+  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+  await expect(page.getByText("No tickets yet")).toBeVisible();
+  await expectNoSeriousViolations(page, "tickets list, empty (dark via toggle)");
+});
