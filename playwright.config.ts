@@ -5,6 +5,12 @@ import { defineConfig, devices } from "@playwright/test";
 const debianChromium = "/usr/bin/chromium";
 const executablePath = existsSync(debianChromium) ? debianChromium : undefined;
 const port = 3107;
+// GitHub sign-in goes to a local server that speaks GitHub's OAuth protocol (e2e/fake-github.ts).
+export const fakeGitHub = {
+  port: 3109,
+  clientId: "Iv1.e2e-client",
+  clientSecret: "e2e-client-secret",
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -43,6 +49,13 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(port), DATA_DIR: ".test-data/e2e", LOG_LEVEL: "warn" },
+    env: {
+      PORT: String(port),
+      DATA_DIR: ".test-data/e2e",
+      LOG_LEVEL: "warn",
+      AUTH_GITHUB_ID: fakeGitHub.clientId,
+      AUTH_GITHUB_SECRET: fakeGitHub.clientSecret,
+      AUTH_GITHUB_ENTERPRISE_URL: `http://127.0.0.1:${fakeGitHub.port}`,
+    },
   },
 });

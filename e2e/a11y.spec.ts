@@ -9,9 +9,15 @@ async function expectNoSeriousViolations(page: Page, label: string): Promise<voi
   const { violations } = await new AxeBuilder({ page }).withTags(tags).analyze();
   const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   const report = serious
-    .map((v) => `  ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")} — ${n.failureSummary?.replace(/\s+/g, " ")}`).join("\n")}`)
+    .map(
+      (v) =>
+        `  ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")} — ${n.failureSummary?.replace(/\s+/g, " ")}`).join("\n")}`,
+    )
     .join("\n");
-  expect(serious, `${label}: ${serious.length} serious/critical axe violations\n${report}`).toHaveLength(0);
+  expect(
+    serious,
+    `${label}: ${serious.length} serious/critical axe violations\n${report}`,
+  ).toHaveLength(0);
 }
 
 for (const theme of ["light", "dark"] as const) {
@@ -37,7 +43,11 @@ for (const theme of ["light", "dark"] as const) {
       await waitForHydration(page);
       await expectTheme();
       // The toggle names the other theme: the app follows the browser's preference.
-      await expect(page.getByRole("button", { name: `Switch to ${theme === "dark" ? "light" : "dark"} theme` })).toBeVisible();
+      await expect(
+        page.getByRole("button", {
+          name: `Switch to ${theme === "dark" ? "light" : "dark"} theme`,
+        }),
+      ).toBeVisible();
       await expect(page.getByText("No projects yet")).toBeVisible();
       await expectNoSeriousViolations(page, `projects, empty (${theme})`);
 
@@ -45,7 +55,9 @@ for (const theme of ["light", "dark"] as const) {
       await expectNoSeriousViolations(page, `project page (${theme})`);
 
       await page.goto(`/${orgSlug}/projects`);
-      await expect(page.getByRole("main").getByRole("link", { name: new RegExp(project.name) })).toBeVisible();
+      await expect(
+        page.getByRole("main").getByRole("link", { name: new RegExp(project.name) }),
+      ).toBeVisible();
       await expectNoSeriousViolations(page, `projects, one project (${theme})`);
 
       await page.goto(`/${orgSlug}/tickets/new`);
@@ -53,7 +65,9 @@ for (const theme of ["light", "dark"] as const) {
       await waitForHydration(page);
       await expectNoSeriousViolations(page, `new ticket (${theme})`);
 
-      const ticket = await createTicket(page, orgSlug, { description: "Check contrast and labels." });
+      const ticket = await createTicket(page, orgSlug, {
+        description: "Check contrast and labels.",
+      });
       await expect(page.getByLabel("Status", { exact: true })).toBeVisible();
       await expectNoSeriousViolations(page, `ticket page (${theme})`);
 

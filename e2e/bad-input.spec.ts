@@ -1,7 +1,19 @@
 import { expect, type Page, test } from "@playwright/test";
-import { createProject, expectSignInRefused, scratchDir, signIn, signUp, submitProjectForm, unique, uniqueEmail } from "./fixtures";
+import {
+  createProject,
+  expectSignInRefused,
+  scratchDir,
+  signIn,
+  signUp,
+  submitProjectForm,
+  unique,
+  uniqueEmail,
+} from "./fixtures";
 
-async function submitSignUp(page: Page, fields: { name: string; email: string; password: string }): Promise<void> {
+async function submitSignUp(
+  page: Page,
+  fields: { name: string; email: string; password: string },
+): Promise<void> {
   await page.goto("/sign-up");
   await page.getByLabel("Name", { exact: true }).fill(fields.name);
   await page.getByLabel("Email", { exact: true }).fill(fields.email);
@@ -11,9 +23,15 @@ async function submitSignUp(page: Page, fields: { name: string; email: string; p
 
 test.describe("sign-up refuses bad input, next to the field, and makes no account", () => {
   test("malformed email", async ({ page }) => {
-    const attempt = { name: "Typo", email: `${uniqueEmail("typo").replace("@", "")}`, password: "long enough pw" };
+    const attempt = {
+      name: "Typo",
+      email: `${uniqueEmail("typo").replace("@", "")}`,
+      password: "long enough pw",
+    };
     await submitSignUp(page, attempt);
-    await expect(page.locator("#email-error")).toHaveText("Enter a valid email address, like ada@example.com");
+    await expect(page.locator("#email-error")).toHaveText(
+      "Enter a valid email address, like ada@example.com",
+    );
     await expect(page.getByLabel("Email", { exact: true })).toHaveAttribute("aria-invalid", "true");
     await expect(page.locator("#password-error")).toHaveCount(0);
     await expect(page).toHaveURL(/\/sign-up$/);
@@ -25,8 +43,13 @@ test.describe("sign-up refuses bad input, next to the field, and makes no accoun
   test("short password", async ({ page }) => {
     const attempt = { name: "Shorty", email: uniqueEmail("short"), password: "1234567" };
     await submitSignUp(page, attempt);
-    await expect(page.locator("#password-error")).toHaveText("Password must be at least 8 characters");
-    await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("aria-invalid", "true");
+    await expect(page.locator("#password-error")).toHaveText(
+      "Password must be at least 8 characters",
+    );
+    await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute(
+      "aria-invalid",
+      "true",
+    );
     await expect(page.locator("#email-error")).toHaveCount(0);
     await expect(page).toHaveURL(/\/sign-up$/);
     await expectSignInRefused(page, attempt);
@@ -41,31 +64,44 @@ test.describe("sign-up refuses bad input, next to the field, and makes no accoun
       const other = await context.newPage();
       const attempt = { name: "Impostor", email: original.email, password: "another password" };
       await submitSignUp(other, attempt);
-      await expect(other.locator("#email-error")).toHaveText("An account with this email already exists. Sign in instead.");
+      await expect(other.locator("#email-error")).toHaveText(
+        "An account with this email already exists. Sign in instead.",
+      );
       await expect(other).toHaveURL(/\/sign-up$/);
       // The existing account was not taken over: the new password does not work, the old one does.
       await expectSignInRefused(other, attempt);
       await signIn(other, original);
       await expect(other).toHaveURL(`/${original.orgSlug}/projects`);
-      await expect(other.getByRole("button", { name: "Organization: Original's workspace. Switch organization" })).toBeVisible();
+      await expect(
+        other.getByRole("button", {
+          name: "Organization: Original's workspace. Switch organization",
+        }),
+      ).toBeVisible();
     } finally {
       await context.close();
     }
   });
 });
 
-test("a project needs an existing git repository; nothing is created otherwise", async ({ page }) => {
+test("a project needs an existing git repository; nothing is created otherwise", async ({
+  page,
+}) => {
   const { orgSlug } = await signUp(page);
 
   const missing = `${scratchDir("gone")}/does-not-exist`;
   await submitProjectForm(page, orgSlug, { name: "Ghost", localPath: missing });
   await expect(page.locator("#localPath-error")).toHaveText(`No folder exists at ${missing}`);
-  await expect(page.getByLabel("Local git repository", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Local git repository", { exact: true })).toHaveAttribute(
+    "aria-invalid",
+    "true",
+  );
   await expect(page).toHaveURL(`/${orgSlug}/projects/new`);
 
   const plainFolder = scratchDir("plain");
   await submitProjectForm(page, orgSlug, { name: "Plain", localPath: plainFolder });
-  await expect(page.locator("#localPath-error")).toHaveText(`${plainFolder} is not a git repository (run git init there first)`);
+  await expect(page.locator("#localPath-error")).toHaveText(
+    `${plainFolder} is not a git repository (run git init there first)`,
+  );
   await expect(page).toHaveURL(`/${orgSlug}/projects/new`);
 
   await page.goto(`/${orgSlug}/projects`);
@@ -73,7 +109,9 @@ test("a project needs an existing git repository; nothing is created otherwise",
   await expect(page.getByRole("main").getByRole("listitem")).toHaveCount(0);
 });
 
-test("a ticket needs a title and a description of at most 20,000 characters; nothing is created otherwise", async ({ page }) => {
+test("a ticket needs a title and a description of at most 20,000 characters; nothing is created otherwise", async ({
+  page,
+}) => {
   const { orgSlug } = await signUp(page);
   const project = await createProject(page, orgSlug);
 
@@ -87,7 +125,9 @@ test("a ticket needs a title and a description of at most 20,000 characters; not
   await page.getByLabel("Title", { exact: true }).fill(unique("Too long"));
   await page.getByLabel("Description", { exact: true }).fill("x".repeat(20_001));
   await page.getByRole("button", { name: "Create ticket" }).click();
-  await expect(page.locator("#description-error")).toHaveText("Description must be at most 20,000 characters");
+  await expect(page.locator("#description-error")).toHaveText(
+    "Description must be at most 20,000 characters",
+  );
   await expect(page.locator("#title-error")).toHaveCount(0);
   await expect(page).toHaveURL(`/${orgSlug}/tickets/new`);
 

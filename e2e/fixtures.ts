@@ -36,7 +36,18 @@ export function makeGitRepo(): string {
   git("init", "-q", "-b", "main");
   writeFileSync(path.join(dir, "README.md"), "# e2e fixture\n");
   git("add", "README.md");
-  git("-c", "user.name=Trellis E2E", "-c", "user.email=e2e@example.com", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "Initial commit");
+  git(
+    "-c",
+    "user.name=Trellis E2E",
+    "-c",
+    "user.email=e2e@example.com",
+    "-c",
+    "commit.gpgsign=false",
+    "commit",
+    "-q",
+    "-m",
+    "Initial commit",
+  );
   return dir;
 }
 
@@ -48,7 +59,10 @@ export function orgSlugOf(page: Page): string {
 }
 
 /** Signs up through the real form and waits for the new organization's projects page. */
-export async function signUp(page: Page, options: { name?: string; email?: string; password?: string } = {}): Promise<Account> {
+export async function signUp(
+  page: Page,
+  options: { name?: string; email?: string; password?: string } = {},
+): Promise<Account> {
   const name = options.name ?? "Ada Lovelace";
   const email = options.email ?? uniqueEmail();
   const password = options.password ?? `pw-${randomBytes(6).toString("hex")}`;
@@ -62,7 +76,10 @@ export async function signUp(page: Page, options: { name?: string; email?: strin
 }
 
 /** Signs in through the real form and waits for the organization's projects page. */
-export async function signIn(page: Page, account: { email: string; password: string }): Promise<void> {
+export async function signIn(
+  page: Page,
+  account: { email: string; password: string },
+): Promise<void> {
   await page.goto("/sign-in");
   await page.getByLabel("Email", { exact: true }).fill(account.email);
   await page.getByLabel("Password", { exact: true }).fill(account.password);
@@ -71,12 +88,17 @@ export async function signIn(page: Page, account: { email: string; password: str
 }
 
 /** Tries to sign in and expects the form to refuse; the page stays on /sign-in. */
-export async function expectSignInRefused(page: Page, account: { email: string; password: string }): Promise<void> {
+export async function expectSignInRefused(
+  page: Page,
+  account: { email: string; password: string },
+): Promise<void> {
   await page.goto("/sign-in");
   await page.getByLabel("Email", { exact: true }).fill(account.email);
   await page.getByLabel("Password", { exact: true }).fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "Email or password is incorrect." })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "Email or password is incorrect." }),
+  ).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in/);
 }
 
@@ -86,16 +108,25 @@ export interface Created {
 }
 
 /** Fills the new-project form (on its page) and submits it; no waiting for the outcome. */
-export async function submitProjectForm(page: Page, orgSlug: string, fields: { name: string; localPath: string; description?: string }) {
+export async function submitProjectForm(
+  page: Page,
+  orgSlug: string,
+  fields: { name: string; localPath: string; description?: string },
+) {
   await page.goto(`/${orgSlug}/projects/new`);
   await page.getByLabel("Name", { exact: true }).fill(fields.name);
   await page.getByLabel("Local git repository", { exact: true }).fill(fields.localPath);
-  if (fields.description) await page.getByLabel("Description", { exact: true }).fill(fields.description);
+  if (fields.description)
+    await page.getByLabel("Description", { exact: true }).fill(fields.description);
   await page.getByRole("button", { name: "Create project" }).click();
 }
 
 /** Creates a project on `localPath` (a fresh git repo by default) and returns its id. */
-export async function createProject(page: Page, orgSlug: string, fields: { name?: string; localPath?: string } = {}): Promise<Created> {
+export async function createProject(
+  page: Page,
+  orgSlug: string,
+  fields: { name?: string; localPath?: string } = {},
+): Promise<Created> {
   const name = fields.name ?? unique("Project");
   await submitProjectForm(page, orgSlug, { name, localPath: fields.localPath ?? makeGitRepo() });
   await expect(page).toHaveURL(new RegExp(`/${orgSlug}/projects/prj_[^/?#]+$`));
@@ -111,9 +142,11 @@ export async function createTicket(
 ): Promise<Created> {
   const title = fields.title ?? unique("Ticket");
   await page.goto(`/${orgSlug}/tickets/new`);
-  if (fields.projectName) await page.getByLabel("Project", { exact: true }).selectOption({ label: fields.projectName });
+  if (fields.projectName)
+    await page.getByLabel("Project", { exact: true }).selectOption({ label: fields.projectName });
   await page.getByLabel("Title", { exact: true }).fill(title);
-  if (fields.description) await page.getByLabel("Description", { exact: true }).fill(fields.description);
+  if (fields.description)
+    await page.getByLabel("Description", { exact: true }).fill(fields.description);
   await page.getByRole("button", { name: "Create ticket" }).click();
   await expect(page).toHaveURL(new RegExp(`/${orgSlug}/tickets/tkt_[^/?#]+$`));
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();

@@ -7,7 +7,10 @@ async function expectNotFound(page: Page, url: string): Promise<void> {
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
 }
 
-test("another organization's projects and tickets are 404 for a user outside it", async ({ browser, page }) => {
+test("another organization's projects and tickets are 404 for a user outside it", async ({
+  browser,
+  page,
+}) => {
   const first = await signUp(page, { name: "Ada" });
   const project = await createProject(page, first.orgSlug);
   const ticket = await createTicket(page, first.orgSlug);

@@ -1,22 +1,43 @@
 import { expect, test } from "@playwright/test";
-import { createProject, createTicket, makeGitRepo, signIn, signOutViaMenu, signUp, ticketList, unique } from "./fixtures";
+import {
+  createProject,
+  createTicket,
+  makeGitRepo,
+  signIn,
+  signOutViaMenu,
+  signUp,
+  ticketList,
+  unique,
+} from "./fixtures";
 
-test("a new user signs up, files a ticket on a local repository, and finds it again after signing back in", async ({ page }) => {
+test("a new user signs up, files a ticket on a local repository, and finds it again after signing back in", async ({
+  page,
+}) => {
   const account = await signUp(page, { name: "Grace Hopper" });
 
   // Sign-up lands in the user's own, new organization.
-  await expect(page.getByRole("button", { name: "Organization: Grace Hopper's workspace. Switch organization" })).toBeVisible();
+  await expect(
+    page.getByRole("button", {
+      name: "Organization: Grace Hopper's workspace. Switch organization",
+    }),
+  ).toBeVisible();
   await expect(page.getByText("No projects yet")).toBeVisible();
 
   const repo = makeGitRepo();
-  const project = await createProject(page, account.orgSlug, { name: unique("Compiler"), localPath: repo });
+  const project = await createProject(page, account.orgSlug, {
+    name: unique("Compiler"),
+    localPath: repo,
+  });
   // The project page shows the repository it found and its checked-out branch.
   const main = page.getByRole("main");
   await expect(main.getByText(repo, { exact: true })).toBeVisible();
   await expect(main.getByText("main", { exact: true })).toBeVisible();
 
   const title = unique("Parse COBOL copybooks");
-  const ticket = await createTicket(page, account.orgSlug, { title, description: "Split on level numbers." });
+  const ticket = await createTicket(page, account.orgSlug, {
+    title,
+    description: "Split on level numbers.",
+  });
   await expect(page.getByText("Split on level numbers.")).toBeVisible();
 
   // In the organization's ticket list and on the project page.
@@ -37,10 +58,14 @@ test("a new user signs up, files a ticket on a local repository, and finds it ag
 
   await signIn(page, account);
   await expect(page).toHaveURL(`/${account.orgSlug}/projects`);
-  await expect(page.getByRole("main").getByRole("link", { name: new RegExp(project.name) })).toBeVisible();
+  await expect(
+    page.getByRole("main").getByRole("link", { name: new RegExp(project.name) }),
+  ).toBeVisible();
 
   await page.goto(`/${account.orgSlug}/tickets`);
-  await ticketList(page).getByRole("link", { name: new RegExp(title) }).click();
+  await ticketList(page)
+    .getByRole("link", { name: new RegExp(title) })
+    .click();
   await expect(page).toHaveURL(`/${account.orgSlug}/tickets/${ticket.id}`);
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
   await expect(page.getByText("Split on level numbers.")).toBeVisible();

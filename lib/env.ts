@@ -13,6 +13,8 @@ const envSchema = z.object({
   AUTH_SECRET: z.string().min(16).optional(),
   AUTH_GITHUB_ID: z.string().min(1).optional(),
   AUTH_GITHUB_SECRET: z.string().min(1).optional(),
+  /** GitHub Enterprise Server base URL (https://github.example.com); unset means github.com. */
+  AUTH_GITHUB_ENTERPRISE_URL: z.url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRELLIS_ROLE: z.enum(["web", "worker", "cli", "test"]).default("web"),
   // Fixed port for the embedded Postgres (e.g. to point psql at it); a free one is picked when unset.

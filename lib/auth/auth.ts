@@ -17,8 +17,14 @@ function config(): NextAuthConfig {
     }),
   ];
   if (githubAuthEnabled()) {
+    const enterpriseUrl = env().AUTH_GITHUB_ENTERPRISE_URL;
     providers.push(
-      GitHub({ clientId: env().AUTH_GITHUB_ID, clientSecret: env().AUTH_GITHUB_SECRET }),
+      GitHub({
+        clientId: env().AUTH_GITHUB_ID,
+        clientSecret: env().AUTH_GITHUB_SECRET,
+        // GitHub Enterprise Server (and local protocol-speaking test servers).
+        ...(enterpriseUrl ? { enterprise: { baseUrl: enterpriseUrl.replace(/\/$/, "") } } : {}),
+      }),
     );
   }
   return {
