@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
-import { createProject, createTicket, signUp, waitForHydration } from "./fixtures";
+import { createProject, createTicket, field, signUp, waitForHydration } from "./fixtures";
 
 const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -61,14 +61,14 @@ for (const theme of ["light", "dark"] as const) {
       await expectNoSeriousViolations(page, `projects, one project (${theme})`);
 
       await page.goto(`/${orgSlug}/tickets/new`);
-      await expect(page.getByLabel("Title", { exact: true })).toBeVisible();
+      await expect(field(page, "Title")).toBeVisible();
       await waitForHydration(page);
       await expectNoSeriousViolations(page, `new ticket (${theme})`);
 
       const ticket = await createTicket(page, orgSlug, {
         description: "Check contrast and labels.",
       });
-      await expect(page.getByLabel("Status", { exact: true })).toBeVisible();
+      await expect(field(page, "Status")).toBeVisible();
       await expectNoSeriousViolations(page, `ticket page (${theme})`);
 
       await page.goto(`/${orgSlug}/tickets`);

@@ -2,6 +2,7 @@ import { expect, type Page, test } from "@playwright/test";
 import {
   createProject,
   expectSignInRefused,
+  field,
   scratchDir,
   signIn,
   signUp,
@@ -15,9 +16,9 @@ async function submitSignUp(
   fields: { name: string; email: string; password: string },
 ): Promise<void> {
   await page.goto("/sign-up");
-  await page.getByLabel("Name", { exact: true }).fill(fields.name);
-  await page.getByLabel("Email", { exact: true }).fill(fields.email);
-  await page.getByLabel("Password", { exact: true }).fill(fields.password);
+  await field(page, "Name").fill(fields.name);
+  await field(page, "Email").fill(fields.email);
+  await field(page, "Password").fill(fields.password);
   await page.getByRole("button", { name: "Create account" }).click();
 }
 
@@ -32,11 +33,11 @@ test.describe("sign-up refuses bad input, next to the field, and makes no accoun
     await expect(page.locator("#email-error")).toHaveText(
       "Enter a valid email address, like ada@example.com",
     );
-    await expect(page.getByLabel("Email", { exact: true })).toHaveAttribute("aria-invalid", "true");
+    await expect(field(page, "Email")).toHaveAttribute("aria-invalid", "true");
     await expect(page.locator("#password-error")).toHaveCount(0);
     await expect(page).toHaveURL(/\/sign-up$/);
     // What was typed is kept, so it can be corrected.
-    await expect(page.getByLabel("Email", { exact: true })).toHaveValue(attempt.email);
+    await expect(field(page, "Email")).toHaveValue(attempt.email);
     await expectSignInRefused(page, attempt);
   });
 
@@ -46,10 +47,7 @@ test.describe("sign-up refuses bad input, next to the field, and makes no accoun
     await expect(page.locator("#password-error")).toHaveText(
       "Password must be at least 8 characters",
     );
-    await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute(
-      "aria-invalid",
-      "true",
-    );
+    await expect(field(page, "Password")).toHaveAttribute("aria-invalid", "true");
     await expect(page.locator("#email-error")).toHaveCount(0);
     await expect(page).toHaveURL(/\/sign-up$/);
     await expectSignInRefused(page, attempt);
@@ -91,10 +89,7 @@ test("a project needs an existing git repository; nothing is created otherwise",
   const missing = `${scratchDir("gone")}/does-not-exist`;
   await submitProjectForm(page, orgSlug, { name: "Ghost", localPath: missing });
   await expect(page.locator("#localPath-error")).toHaveText(`No folder exists at ${missing}`);
-  await expect(page.getByLabel("Local git repository", { exact: true })).toHaveAttribute(
-    "aria-invalid",
-    "true",
-  );
+  await expect(field(page, "Local git repository")).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL(`/${orgSlug}/projects/new`);
 
   const plainFolder = scratchDir("plain");
@@ -117,13 +112,13 @@ test("a ticket needs a title and a description of at most 20,000 characters; not
 
   await page.goto(`/${orgSlug}/tickets/new`);
   // The only project is chosen already.
-  await expect(page.getByLabel("Project", { exact: true })).toHaveValue(project.id);
+  await expect(field(page, "Project")).toHaveValue(project.id);
   await page.getByRole("button", { name: "Create ticket" }).click();
   await expect(page.locator("#title-error")).toHaveText("Title is required");
-  await expect(page.getByLabel("Title", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(field(page, "Title")).toHaveAttribute("aria-invalid", "true");
 
-  await page.getByLabel("Title", { exact: true }).fill(unique("Too long"));
-  await page.getByLabel("Description", { exact: true }).fill("x".repeat(20_001));
+  await field(page, "Title").fill(unique("Too long"));
+  await field(page, "Description").fill("x".repeat(20_001));
   await page.getByRole("button", { name: "Create ticket" }).click();
   await expect(page.locator("#description-error")).toHaveText(
     "Description must be at most 20,000 characters",

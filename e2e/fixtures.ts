@@ -67,9 +67,9 @@ export async function signUp(
   const email = options.email ?? uniqueEmail();
   const password = options.password ?? `pw-${randomBytes(6).toString("hex")}`;
   await page.goto("/sign-up");
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
+  await field(page, "Name").fill(name);
+  await field(page, "Email").fill(email);
+  await field(page, "Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/[^/]+\/projects$/);
   return { name, email, password, orgSlug: orgSlugOf(page) };
@@ -81,8 +81,8 @@ export async function signIn(
   account: { email: string; password: string },
 ): Promise<void> {
   await page.goto("/sign-in");
-  await page.getByLabel("Email", { exact: true }).fill(account.email);
-  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await field(page, "Email").fill(account.email);
+  await field(page, "Password").fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/[^/]+\/projects$/);
 }
@@ -93,8 +93,8 @@ export async function expectSignInRefused(
   account: { email: string; password: string },
 ): Promise<void> {
   await page.goto("/sign-in");
-  await page.getByLabel("Email", { exact: true }).fill(account.email);
-  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await field(page, "Email").fill(account.email);
+  await field(page, "Password").fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(
     page.getByRole("alert").filter({ hasText: "Email or password is incorrect." }),
@@ -114,10 +114,9 @@ export async function submitProjectForm(
   fields: { name: string; localPath: string; description?: string },
 ) {
   await page.goto(`/${orgSlug}/projects/new`);
-  await page.getByLabel("Name", { exact: true }).fill(fields.name);
-  await page.getByLabel("Local git repository", { exact: true }).fill(fields.localPath);
-  if (fields.description)
-    await page.getByLabel("Description", { exact: true }).fill(fields.description);
+  await field(page, "Name").fill(fields.name);
+  await field(page, "Local git repository").fill(fields.localPath);
+  if (fields.description) await field(page, "Description").fill(fields.description);
   await page.getByRole("button", { name: "Create project" }).click();
 }
 
@@ -142,11 +141,9 @@ export async function createTicket(
 ): Promise<Created> {
   const title = fields.title ?? unique("Ticket");
   await page.goto(`/${orgSlug}/tickets/new`);
-  if (fields.projectName)
-    await page.getByLabel("Project", { exact: true }).selectOption({ label: fields.projectName });
-  await page.getByLabel("Title", { exact: true }).fill(title);
-  if (fields.description)
-    await page.getByLabel("Description", { exact: true }).fill(fields.description);
+  if (fields.projectName) await field(page, "Project").selectOption({ label: fields.projectName });
+  await field(page, "Title").fill(title);
+  if (fields.description) await field(page, "Description").fill(fields.description);
   await page.getByRole("button", { name: "Create ticket" }).click();
   await expect(page).toHaveURL(new RegExp(`/${orgSlug}/tickets/tkt_[^/?#]+$`));
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
@@ -183,4 +180,13 @@ export async function tabTo(page: Page, target: Locator, max = 25): Promise<void
 /** Waits until client components have hydrated (the theme button gets its real label then). */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.getByRole("button", { name: /^Switch to (dark|light) theme$/ })).toBeVisible();
+}
+
+/**
+ * A form control by its label's visible text; a "(required)" marker after the
+ * text (hidden from screen readers) is allowed.
+ */
+export function field(scope: Page | Locator, label: string): Locator {
+  const text = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return scope.getByLabel(new RegExp(`^${text}\\s*(\\(required\\))?$`));
 }

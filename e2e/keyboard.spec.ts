@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { makeGitRepo, tabTo, unique, uniqueEmail, waitForHydration } from "./fixtures";
+import { field, makeGitRepo, tabTo, unique, uniqueEmail, waitForHydration } from "./fixtures";
 
 test("sign-up and sign-in submit with Enter; sign-out from the command palette", async ({
   page,
@@ -8,13 +8,13 @@ test("sign-up and sign-in submit with Enter; sign-out from the command palette",
   const password = "typed with keys";
 
   await page.goto("/sign-up");
-  await page.getByLabel("Name", { exact: true }).focus();
+  await field(page, "Name").focus();
   await page.keyboard.type("Key Board");
   await page.keyboard.press("Tab");
-  await expect(page.getByLabel("Email", { exact: true })).toBeFocused();
+  await expect(field(page, "Email")).toBeFocused();
   await page.keyboard.type(email);
   await page.keyboard.press("Tab");
-  await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
+  await expect(field(page, "Password")).toBeFocused();
   await page.keyboard.type(password);
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/[^/]+\/projects$/);
@@ -27,10 +27,10 @@ test("sign-up and sign-in submit with Enter; sign-out from the command palette",
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/sign-in$/);
 
-  await page.getByLabel("Email", { exact: true }).focus();
+  await field(page, "Email").focus();
   await page.keyboard.type(email);
   await page.keyboard.press("Tab");
-  await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
+  await expect(field(page, "Password")).toBeFocused();
   await page.keyboard.type(password);
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/[^/]+\/projects$/);
@@ -41,10 +41,10 @@ test("palette, C and G-shortcuts navigate; a project and a ticket are created wi
 }) => {
   // The account is made with the mouse-free form too; the point here is what comes after.
   await page.goto("/sign-up");
-  await page.getByLabel("Name", { exact: true }).fill("Keys Only");
-  await page.getByLabel("Email", { exact: true }).fill(uniqueEmail("shortcuts"));
-  await page.getByLabel("Password", { exact: true }).fill("keyboard only");
-  await page.getByLabel("Password", { exact: true }).press("Enter");
+  await field(page, "Name").fill("Keys Only");
+  await field(page, "Email").fill(uniqueEmail("shortcuts"));
+  await field(page, "Password").fill("keyboard only");
+  await field(page, "Password").press("Enter");
   await expect(page).toHaveURL(/\/[^/]+\/projects$/);
   const orgSlug = new URL(page.url()).pathname.split("/")[1];
   await waitForHydration(page);
@@ -83,10 +83,10 @@ test("palette, C and G-shortcuts navigate; a project and a ticket are created wi
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(`/${orgSlug}/projects/new`);
     // The name field has focus on arrival.
-    await expect(page.getByLabel("Name", { exact: true })).toBeFocused();
+    await expect(field(page, "Name")).toBeFocused();
     await page.keyboard.type(projectName);
     await page.keyboard.press("Tab");
-    await expect(page.getByLabel("Local git repository", { exact: true })).toBeFocused();
+    await expect(field(page, "Local git repository")).toBeFocused();
     await page.keyboard.type(repo);
     await tabTo(page, page.getByRole("button", { name: "Create project" }));
     await page.keyboard.press("Enter");
@@ -99,17 +99,17 @@ test("palette, C and G-shortcuts navigate; a project and a ticket are created wi
     await page.keyboard.press("c");
     await expect(page).toHaveURL(`/${orgSlug}/tickets/new`);
     // The only project is preselected and the title has focus.
-    await expect(page.getByLabel("Project", { exact: true })).toHaveValue(/^prj_/);
-    await expect(page.getByLabel("Title", { exact: true })).toBeFocused();
+    await expect(field(page, "Project")).toHaveValue(/^prj_/);
+    await expect(field(page, "Title")).toBeFocused();
     await page.keyboard.type(title);
     await page.keyboard.press("Tab");
-    await expect(page.getByLabel("Description", { exact: true })).toBeFocused();
+    await expect(field(page, "Description")).toBeFocused();
     await page.keyboard.type("No mouse was used.");
     await page.keyboard.press("Tab");
-    await expect(page.getByLabel("Priority", { exact: true })).toBeFocused();
+    await expect(field(page, "Priority")).toBeFocused();
     await page.keyboard.press("ArrowDown"); // Medium -> High
-    await expect(page.getByLabel("Priority", { exact: true })).toHaveValue("HIGH");
-    await tabTo(page, page.getByLabel("Labels", { exact: true }));
+    await expect(field(page, "Priority")).toHaveValue("HIGH");
+    await tabTo(page, field(page, "Labels"));
     await page.keyboard.type("keyboard");
     await page.keyboard.press("Tab");
     await expect(page.getByRole("button", { name: "Create ticket" })).toBeFocused();

@@ -3,6 +3,7 @@
 import { Check, ChevronsUpDown, LogOut, PanelLeft, Plus } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTransition } from "react";
 import { signOutAction } from "@/app/(auth)/actions";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Button } from "@/components/ui/button";
@@ -158,6 +159,7 @@ function OrgSwitcher({ org, orgs }: { org: ShellOrg; orgs: ShellOrg[] }) {
 }
 
 function UserMenu({ user }: { user: SidebarProps["user"] }) {
+  const [, startTransition] = useTransition();
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
@@ -180,13 +182,10 @@ function UserMenu({ user }: { user: SidebarProps["user"] }) {
           {user.email}
         </DropdownMenuLabel>
         <DropdownMenuSeparator />
-        <form action={signOutAction}>
-          <DropdownMenuItem asChild>
-            <button type="submit" className="w-full">
-              <LogOut aria-hidden="true" /> Sign out
-            </button>
-          </DropdownMenuItem>
-        </form>
+        {/* Not a <form>: the menu unmounts on select, before a form could submit. */}
+        <DropdownMenuItem onSelect={() => startTransition(() => signOutAction())}>
+          <LogOut aria-hidden="true" /> Sign out
+        </DropdownMenuItem>
       </DropdownMenuContent>
     </DropdownMenu>
   );

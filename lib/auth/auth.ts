@@ -5,6 +5,7 @@ import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import { db } from "@/lib/db/client";
 import { env, githubAuthEnabled } from "@/lib/env";
+import { logger } from "@/lib/logger";
 import { ensurePersonalOrganization } from "@/lib/orgs/ensure-personal-organization";
 import { verifyCredentials } from "./verify-credentials";
 
@@ -34,6 +35,16 @@ function config(): NextAuthConfig {
     // Credentials sign-in requires JWT sessions; memberships are checked on every request anyway.
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
     pages: { signIn: "/sign-in" },
+    // Auth.js logs a stack for every wrong password; that is an expected outcome, not an error.
+    logger: {
+      error(error) {
+        if (error.name === "CredentialsSignin") return;
+        logger.error({ err: error }, "auth error");
+      },
+      warn(code) {
+        logger.warn({ code }, "auth warning");
+      },
+    },
     providers,
     callbacks: {
       jwt({ token, user }) {

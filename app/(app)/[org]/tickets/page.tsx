@@ -1,9 +1,11 @@
 import { Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { PageHeader } from "@/components/shell/page-header";
 import { type TicketListParams, TicketListView } from "@/components/tickets/ticket-list-view";
 import { Button } from "@/components/ui/button";
+import { ListSkeleton } from "@/components/ui/list-skeleton";
 import { requireOrgContext } from "@/lib/auth/org-context";
 import { can } from "@/lib/orgs/roles";
 
@@ -34,12 +36,14 @@ export default async function TicketsPage({
       />
       <main className="p-6">
         <h1 className="sr-only">Tickets</h1>
-        <TicketListView
-          actor={actor}
-          orgSlug={org.slug}
-          baseHref={`/${org.slug}/tickets`}
-          params={await searchParams}
-        />
+        <Suspense fallback={<ListSkeleton label="Loading tickets" />}>
+          <TicketListView
+            actor={actor}
+            orgSlug={org.slug}
+            baseHref={`/${org.slug}/tickets`}
+            params={await searchParams}
+          />
+        </Suspense>
       </main>
     </>
   );

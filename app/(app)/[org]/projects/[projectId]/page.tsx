@@ -1,9 +1,11 @@
 import { GitBranch, Plus, Settings } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { PageHeader } from "@/components/shell/page-header";
 import { type TicketListParams, TicketListView } from "@/components/tickets/ticket-list-view";
 import { Button } from "@/components/ui/button";
+import { ListSkeleton } from "@/components/ui/list-skeleton";
 import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
 import { db } from "@/lib/db/client";
 import { can } from "@/lib/orgs/roles";
@@ -63,13 +65,15 @@ export default async function ProjectPage({
           <h2 id="project-tickets" className="font-medium text-sm">
             Tickets
           </h2>
-          <TicketListView
-            actor={actor}
-            orgSlug={org.slug}
-            baseHref={base}
-            projectId={project.id}
-            params={await searchParams}
-          />
+          <Suspense fallback={<ListSkeleton label="Loading tickets" />}>
+            <TicketListView
+              actor={actor}
+              orgSlug={org.slug}
+              baseHref={base}
+              projectId={project.id}
+              params={await searchParams}
+            />
+          </Suspense>
         </section>
       </main>
     </>
