@@ -100,7 +100,8 @@ async function measureOnce(
   postgresDir: string,
 ): Promise<RunResult> {
   const started = performance.now();
-  const launcher = spawn(TSX, ["scripts/start.ts"], {
+  // Exactly what `npm start` runs, without npm's own process in front.
+  const launcher = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: ROOT,
     // The launcher gets this environment with our port and no TTY, as in CI.
     env: { ...process.env, PORT: String(port), CI: "true" },
