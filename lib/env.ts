@@ -19,6 +19,19 @@ const envSchema = z.object({
   TRELLIS_ROLE: z.enum(["web", "worker", "cli", "test"]).default("web"),
   // Fixed port for the embedded Postgres (e.g. to point psql at it); a free one is picked when unset.
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  // Claude through the Anthropic API; unset means the labelled offline provider answers instead.
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  // A proxy or gateway in front of the Anthropic API (and the local fake server in tests).
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  // Background functions run on Inngest (served at /api/inngest) instead of the DBOS worker when
+  // either of these is set: INNGEST_EVENT_KEY for Inngest Cloud or a self-hosted server,
+  // INNGEST_DEV ("1", or the dev server's URL) for a local Inngest dev server.
+  INNGEST_EVENT_KEY: z.string().min(1).optional(),
+  INNGEST_DEV: z.string().min(1).optional(),
+  // Verifies requests from Inngest to /api/inngest (required outside dev mode).
+  INNGEST_SIGNING_KEY: z.string().min(1).optional(),
+  // A self-hosted Inngest server; unset means Inngest Cloud (or the dev server in dev mode).
+  INNGEST_BASE_URL: z.url().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -42,6 +55,13 @@ export function env(): Env {
 export function githubAuthEnabled(): boolean {
   const e = env();
   return Boolean(e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET);
+}
+
+/** True when background functions run on Inngest rather than the built-in DBOS worker. */
+export function inngestEnabled(): boolean {
+  const e = env();
+  const dev = e.INNGEST_DEV?.toLowerCase();
+  return Boolean(e.INNGEST_EVENT_KEY) || (dev !== undefined && dev !== "0" && dev !== "false");
 }
 
 /** The public base URL of the app, used in invite links. */

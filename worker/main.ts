@@ -4,11 +4,16 @@
 // `node --conditions=react-server --import tsx worker/main.ts`, so domain modules marked
 // `import "server-only"` can be imported here as they are in the web server.
 import pg from "pg";
-import { env } from "@/lib/env";
+import { functions } from "@/inngest/functions";
+import { env, inngestEnabled } from "@/lib/env";
+import { type DbosWorker, launchDbosWorker } from "@/lib/jobs/dbos-engine";
 import { childLogger } from "@/lib/logger";
 
 const HEARTBEAT_MS = 30_000;
 const SHUTDOWN_GRACE_MS = 5_000;
+// Running workflows get this long to finish on shutdown; whatever is cut off resumes from its
+// last finished step when a worker starts again.
+const WORKFLOW_GRACE_MS = 3_000;
 
 const log = childLogger({ module: "worker" });
 
@@ -25,6 +30,14 @@ async function main(): Promise<void> {
   pool.on("error", (error) => log.warn({ err: error }, "idle database connection lost"));
   await pool.query("SELECT 1");
 
+  // With Inngest configured, Inngest calls the functions through /api/inngest instead.
+  let dbos: DbosWorker | undefined;
+  if (inngestEnabled()) {
+    log.info("Inngest is configured; background functions run there, not in this worker");
+  } else {
+    dbos = await launchDbosWorker({ databaseUrl: url, functions });
+  }
+
   const heartbeat = setInterval(() => {
     pool.query("SELECT 1").then(
       () => log.debug({ rssMb: Math.round(process.memoryUsage.rss() / 1e6) }, "worker heartbeat"),
@@ -40,7 +53,10 @@ async function main(): Promise<void> {
     clearInterval(heartbeat);
     // Don't let a hung connection keep a stopped worker alive.
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
-    pool.end().finally(() => process.exit(0));
+    (dbos?.shutdown({ graceMs: WORKFLOW_GRACE_MS }) ?? Promise.resolve())
+      .catch((error: unknown) => log.warn({ err: error }, "DBOS did not shut down cleanly"))
+      .then(() => pool.end())
+      .finally(() => process.exit(0));
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));

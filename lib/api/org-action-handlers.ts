@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
+import type { SpecPhase } from "@/lib/generated/prisma/enums";
 import type { CreateInvitationInput } from "@/lib/orgs/create-invitation";
 import { createInvitation } from "@/lib/orgs/create-invitation";
 import type { RemoveMemberInput } from "@/lib/orgs/remove-member";
@@ -14,6 +15,16 @@ import { createProject } from "@/lib/projects/create-project";
 import { deleteProject } from "@/lib/projects/delete-project";
 import type { CreateProjectInput, UpdateProjectInput } from "@/lib/projects/project-schema";
 import { updateProject } from "@/lib/projects/update-project";
+import { approvePhase } from "@/lib/specs/approve-phase";
+import { cancelSpec } from "@/lib/specs/cancel-spec";
+import { type EditArtifactInput, editArtifact } from "@/lib/specs/edit-artifact";
+import {
+  type EditArtifactMarkdownInput,
+  editArtifactMarkdown,
+} from "@/lib/specs/edit-artifact-markdown";
+import { type RequestChangesInput, requestChanges } from "@/lib/specs/request-changes";
+import { retrySpec } from "@/lib/specs/retry-spec";
+import { startTicketSpec } from "@/lib/specs/start-ticket-spec";
 import { createTicket } from "@/lib/tickets/create-ticket";
 import type { CreateTicketInput, UpdateTicketInput } from "@/lib/tickets/ticket-schema";
 import { updateTicket } from "@/lib/tickets/update-ticket";
@@ -55,6 +66,34 @@ export const orgActionHandlers = {
     revokeInvitation(db, { actor, input }),
   updateMemberRole: (db: Db, actor: Actor, input: UpdateMemberRoleInput) =>
     updateMemberRole(db, { actor, input }),
+  startTicketSpec: async (db: Db, actor: Actor, input: { ticketId: string }) => {
+    const spec = await startTicketSpec(db, { actor, input });
+    return { id: spec.id };
+  },
+  approvePhase: async (db: Db, actor: Actor, input: { specId: string; phase: SpecPhase }) => {
+    const { next } = await approvePhase(db, { actor, input });
+    return { nextPhase: next?.phase ?? null };
+  },
+  requestChanges: async (db: Db, actor: Actor, input: RequestChangesInput) => {
+    const r = await requestChanges(db, { actor, input });
+    return { version: r.version };
+  },
+  editArtifact: async (db: Db, actor: Actor, input: EditArtifactInput) => {
+    const a = await editArtifact(db, { actor, input });
+    return { version: a.version };
+  },
+  editArtifactMarkdown: async (db: Db, actor: Actor, input: EditArtifactMarkdownInput) => {
+    const a = await editArtifactMarkdown(db, { actor, input });
+    return { version: a.version };
+  },
+  cancelSpec: async (db: Db, actor: Actor, input: { specId: string }) => {
+    const s = await cancelSpec(db, { actor, input });
+    return { state: s.to };
+  },
+  retrySpec: async (db: Db, actor: Actor, input: { specId: string }) => {
+    const r = await retrySpec(db, { actor, input });
+    return { phase: r.phase };
+  },
   removeMember: async (db: Db, actor: Actor, input: RemoveMemberInput) => {
     const m = await removeMember(db, { actor, input });
     return { id: m.id };

@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import type { Actor } from "@/lib/orgs/roles";
 import { getProject } from "@/lib/projects/get-project";
 import { listProjects } from "@/lib/projects/list-projects";
+import { createSpec } from "@/lib/specs/create-spec";
 import { makeGitRepo } from "@/lib/testing/git-repo";
 import { getTicket } from "@/lib/tickets/get-ticket";
 import { listTickets } from "@/lib/tickets/list-tickets";
@@ -35,6 +36,7 @@ describe("tenant isolation and roles", () => {
   let fixture: Awaited<ReturnType<typeof createProjectWithTicket>>;
   let ownerMembershipId: string;
   let invitationId: string;
+  let specId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -47,6 +49,9 @@ describe("tenant isolation and roles", () => {
     ).id;
     const invitation = await call("createInvitation", database.db, owner.actor, { role: "MEMBER" });
     invitationId = (invitation as { id: string }).id;
+    specId = (
+      await createSpec(database.db, { actor: owner.actor, input: { ticketId: fixture.ticket.id } })
+    ).id;
   });
   afterAll(async () => {
     await database?.drop();
@@ -64,6 +69,17 @@ describe("tenant isolation and roles", () => {
     revokeInvitation: () => ({ invitationId }),
     updateMemberRole: () => ({ membershipId: ownerMembershipId, role: "VIEWER" }),
     removeMember: () => ({ membershipId: ownerMembershipId }),
+    startTicketSpec: () => ({ ticketId: fixture.ticket.id }),
+    approvePhase: () => ({ specId, phase: "REQUIREMENTS" }),
+    requestChanges: () => ({ specId, phase: "REQUIREMENTS", feedback: "Hijacked" }),
+    editArtifact: () => ({ specId, phase: "REQUIREMENTS", content: {} }),
+    editArtifactMarkdown: () => ({
+      specId,
+      phase: "REQUIREMENTS",
+      markdown: "# Requirements Document",
+    }),
+    cancelSpec: () => ({ specId }),
+    retrySpec: () => ({ specId }),
   };
   const withoutForeignId = new Set<OrgActionName>(["createProject", "createInvitation"]);
 

@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageHeader } from "@/components/shell/page-header";
+import { StartSpecButton } from "@/components/specs/start-spec-button";
 import { TicketDetail } from "@/components/tickets/ticket-detail";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
 import { db } from "@/lib/db/client";
 import { can } from "@/lib/orgs/roles";
+import { listTicketSpecs } from "@/lib/specs/list-ticket-specs";
 import { getTicket } from "@/lib/tickets/get-ticket";
 
 export const metadata: Metadata = { title: "Ticket" };
@@ -16,6 +20,8 @@ export default async function TicketPage({
   const { org: orgSlug, ticketId } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
   const ticket = await orNotFound(getTicket(db(), { actor, ticketId }));
+  const specs = await listTicketSpecs(db(), { actor, ticketId: ticket.id });
+  const canWrite = can(actor.role, "write");
   return (
     <>
       <PageHeader
@@ -28,7 +34,7 @@ export default async function TicketPage({
       <main className="grid gap-6 p-6 lg:grid-cols-[1fr_240px]">
         <TicketDetail
           orgSlug={org.slug}
-          canWrite={can(actor.role, "write")}
+          canWrite={canWrite}
           ticket={{
             id: ticket.id,
             number: ticket.number,
@@ -42,6 +48,35 @@ export default async function TicketPage({
           }}
         />
         <aside aria-label="Details" className="grid content-start gap-3 text-sm">
+          <section aria-labelledby="ticket-specs" className="grid gap-2">
+            <h2 id="ticket-specs" className="font-medium text-sm">
+              Specs
+            </h2>
+            {specs.length ? (
+              <ul className="grid gap-1">
+                {specs.map((s) => (
+                  <li key={s.id}>
+                    <Link
+                      href={`/${org.slug}/specs/${s.id}`}
+                      className="flex items-center gap-2 rounded-md border px-2 py-1.5 hover:bg-accent/50"
+                    >
+                      <span className="truncate">{s.title}</span>
+                      <StatusBadge status={s.state} className="ml-auto shrink-0" />
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-muted-foreground text-xs">
+                No spec yet: start one to draft requirements from this ticket.
+              </p>
+            )}
+            {canWrite && !specs.some((s) => !["DONE", "FAILED", "CANCELLED"].includes(s.state)) ? (
+              <div>
+                <StartSpecButton ticketId={ticket.id} />
+              </div>
+            ) : null}
+          </section>
           <dl className="grid grid-cols-[88px_1fr] gap-x-3 gap-y-2">
             <dt className="text-muted-foreground">Id</dt>
             <dd className="truncate font-mono text-xs">{ticket.id}</dd>

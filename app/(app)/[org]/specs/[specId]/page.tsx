@@ -1,0 +1,184 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { PageHeader } from "@/components/shell/page-header";
+import { DesignView } from "@/components/specs/design-view";
+import { PhaseStepper } from "@/components/specs/phase-stepper";
+import { RequirementsView } from "@/components/specs/requirements-view";
+import { SpecActions } from "@/components/specs/spec-actions";
+import { SpecHistory } from "@/components/specs/spec-history";
+import { TasksView } from "@/components/specs/tasks-view";
+import { EmptyState } from "@/components/ui/empty-state";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { providerLabel } from "@/lib/agents/get-llm-provider";
+import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
+import { db } from "@/lib/db/client";
+import type { SpecPhase } from "@/lib/generated/prisma/enums";
+import { can } from "@/lib/orgs/roles";
+import {
+  designContentSchema,
+  requirementsContentSchema,
+  tasksContentSchema,
+} from "@/lib/specs/artifact-schemas";
+import { getSpec } from "@/lib/specs/get-spec";
+import { exportSpecMarkdown } from "@/lib/specs/markdown/export-spec-markdown";
+import { phaseFile } from "@/lib/specs/phase-file";
+import { phaseOfState } from "@/lib/specs/state-machine";
+import { cn } from "@/lib/utils/cn";
+
+export const metadata: Metadata = { title: "Spec" };
+
+const tabs: { phase: SpecPhase; label: string; param: string }[] = [
+  { phase: "REQUIREMENTS", label: "Requirements", param: "requirements" },
+  { phase: "DESIGN", label: "Design", param: "design" },
+  { phase: "TASKS", label: "Tasks", param: "tasks" },
+];
+
+export default async function SpecPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string; specId: string }>;
+  searchParams: Promise<{ tab?: string }>;
+}) {
+  const { org: orgSlug, specId } = await params;
+  const { actor, org } = await requireOrgContext(orgSlug);
+  const spec = await orNotFound(getSpec(db(), { actor, specId }));
+  const statePhase = phaseOfState(spec.state);
+  const { tab: tabParam } = await searchParams;
+  const requested = tabs.find((t) => t.param === tabParam);
+  const tab =
+    requested ??
+    tabs.find((t) => t.phase === statePhase) ??
+    lastTabWithContent(spec.artifacts) ??
+    tabs[0]!;
+  const reviewPhase = spec.state.endsWith("_REVIEW") ? statePhase : null;
+  const running = spec.state.endsWith("_RUNNING");
+  const current = spec.artifacts.find((a) => a.phase === tab.phase && a.status !== "SUPERSEDED");
+
+  const latest = (phase: SpecPhase) =>
+    spec.artifacts.find((a) => a.phase === phase && a.status !== "SUPERSEDED")?.content;
+  const editMarkdown =
+    reviewPhase && latest(reviewPhase)
+      ? (exportSpecMarkdown({
+          title: spec.title,
+          requirements:
+            reviewPhase === "REQUIREMENTS"
+              ? requirementsContentSchema.parse(latest("REQUIREMENTS"))
+              : undefined,
+          design:
+            reviewPhase === "DESIGN" ? designContentSchema.parse(latest("DESIGN")) : undefined,
+          tasks: reviewPhase === "TASKS" ? tasksContentSchema.parse(latest("TASKS")) : undefined,
+        })[phaseFile[reviewPhase]] ?? null)
+      : null;
+
+  return (
+    <>
+      <PageHeader
+        crumbs={[
+          { label: org.name, href: `/${org.slug}/projects` },
+          { label: spec.project.name, href: `/${org.slug}/projects/${spec.project.id}` },
+          { label: spec.title },
+        ]}
+      />
+      <main className="grid gap-5 p-6">
+        <header className="grid gap-3">
+          <div className="flex flex-wrap items-center gap-3">
+            <h1 className="font-semibold text-lg">{spec.title}</h1>
+            <StatusBadge status={spec.state} />
+            {providerLabel() === "offline" ? (
+              <span
+                className="rounded border border-dashed px-1.5 py-0.5 text-muted-foreground text-xs"
+                title="No ANTHROPIC_API_KEY is set: a deterministic offline author drafts the spec."
+              >
+                offline provider
+              </span>
+            ) : null}
+            {spec.ticket ? (
+              <Link
+                href={`/${org.slug}/tickets/${spec.ticket.id}`}
+                className="text-muted-foreground text-sm hover:underline"
+              >
+                Ticket #{spec.ticket.number}
+              </Link>
+            ) : null}
+          </div>
+          <PhaseStepper state={spec.state} failedPhase={spec.failedPhase} />
+          {spec.failureReason ? (
+            <p
+              role="alert"
+              className="rounded-md border border-status-failed/40 bg-status-failed/10 px-3 py-2 text-sm"
+            >
+              The {spec.failedPhase?.toLowerCase()} phase failed: {spec.failureReason}
+            </p>
+          ) : null}
+          <SpecActions
+            specId={spec.id}
+            state={spec.state}
+            reviewPhase={reviewPhase}
+            running={running}
+            canWrite={can(actor.role, "write")}
+            editMarkdown={editMarkdown}
+          />
+        </header>
+        <nav aria-label="Spec phases" className="flex gap-1 border-b">
+          {tabs.map((t) => (
+            <Link
+              key={t.phase}
+              href={`/${org.slug}/specs/${spec.id}?tab=${t.param}`}
+              aria-current={t.phase === tab.phase ? "page" : undefined}
+              className={cn(
+                "-mb-px border-b-2 px-3 py-2 text-sm",
+                t.phase === tab.phase
+                  ? "border-foreground font-medium"
+                  : "border-transparent text-muted-foreground hover:text-foreground",
+              )}
+            >
+              {t.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="grid gap-8 xl:grid-cols-[1fr_280px]">
+          <section aria-label={tab.label}>
+            {current ? (
+              <div className="grid gap-2">
+                <p className="text-muted-foreground text-xs">
+                  Version {current.version} · {current.status.toLowerCase()} ·{" "}
+                  {current.source === "HUMAN"
+                    ? `edited by ${current.author?.name ?? current.author?.email}`
+                    : current.source.toLowerCase()}
+                </p>
+                {tab.phase === "REQUIREMENTS" ? (
+                  <RequirementsView content={requirementsContentSchema.parse(current.content)} />
+                ) : null}
+                {tab.phase === "DESIGN" ? (
+                  <DesignView content={designContentSchema.parse(current.content)} />
+                ) : null}
+                {tab.phase === "TASKS" ? (
+                  <TasksView content={tasksContentSchema.parse(current.content)} />
+                ) : null}
+              </div>
+            ) : (
+              <EmptyState
+                title={
+                  running && statePhase === tab.phase
+                    ? `Writing the ${tab.label.toLowerCase()}…`
+                    : `No ${tab.label.toLowerCase()} yet`
+                }
+                description={
+                  running && statePhase === tab.phase
+                    ? "This page updates by itself when the draft is ready."
+                    : "Each phase starts when the one before it is approved."
+                }
+              />
+            )}
+          </section>
+          <SpecHistory phase={tab.phase} artifacts={spec.artifacts} approvals={spec.approvals} />
+        </div>
+      </main>
+    </>
+  );
+}
+
+function lastTabWithContent(artifacts: { phase: SpecPhase }[]) {
+  return [...tabs].reverse().find((t) => artifacts.some((a) => a.phase === t.phase));
+}

@@ -1,0 +1,49 @@
+import { PhaseBadge } from "@/components/ui/status-badge";
+import type { TasksContent } from "@/lib/specs/artifact-schemas";
+import { topologicalOrder } from "@/lib/tasks/graph";
+
+/** The task graph as a list in dependency order: each task's phase, estimate, files, dependencies and requirements. */
+export function TasksView({ content }: { content: TasksContent }) {
+  const ordered = topologicalOrder(content.tasks);
+  return (
+    <ol aria-label="Tasks" className="divide-y rounded-lg border bg-card">
+      {ordered.map((task) => (
+        <li key={task.key} className="grid gap-1.5 p-3">
+          <div className="flex flex-wrap items-center gap-2">
+            <span className="font-mono text-muted-foreground text-xs">{task.key}</span>
+            <span className="font-medium text-sm">{task.title}</span>
+            <PhaseBadge phase={task.phase} />
+            <span className="ml-auto text-muted-foreground text-xs">
+              ~{task.estimateMinutes} min
+            </span>
+          </div>
+          {task.description ? (
+            <p className="text-muted-foreground text-sm">{task.description}</p>
+          ) : null}
+          <div className="flex flex-wrap gap-x-4 gap-y-1 text-xs">
+            <span>
+              <span className="text-muted-foreground">Depends on </span>
+              {task.dependsOn.length ? (
+                <span className="font-mono">{task.dependsOn.join(", ")}</span>
+              ) : (
+                "nothing"
+              )}
+            </span>
+            {task.requirementIds.length ? (
+              <span className="flex flex-wrap gap-1">
+                {task.requirementIds.map((id) => (
+                  <span key={id} className="rounded bg-muted px-1 font-mono">
+                    {id}
+                  </span>
+                ))}
+              </span>
+            ) : null}
+            {task.files.length ? (
+              <span className="font-mono text-muted-foreground">{task.files.join("  ")}</span>
+            ) : null}
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}

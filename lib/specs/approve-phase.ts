@@ -1,0 +1,126 @@
+import "server-only";
+import { z } from "zod";
+import { recordActivity } from "@/lib/activity/record-activity";
+import { AppError } from "@/lib/api/app-error";
+import type { Db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { SpecPhase } from "@/lib/generated/prisma/enums";
+import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { tasksContentSchema } from "./artifact-schemas";
+import { nextArtifactVersion } from "./next-artifact-version";
+import type { SpecPhaseRequest } from "./phase-event";
+import { requestPhaseRun } from "./request-phase-run";
+import { nextPhase } from "./state-machine";
+import { transitionSpec } from "./transition-spec";
+
+export const specPhaseSchema = z.enum(["REQUIREMENTS", "DESIGN", "TASKS"], {
+  error: "Unknown phase",
+});
+export const approvePhaseSchema = z.object({ specId: z.string().min(1), phase: specPhaseSchema });
+
+/**
+ * Approves the phase's latest version inside the caller's transaction and moves
+ * the spec on. Returns the next phase's run request (to send after commit), or
+ * null when the tasks were approved and the spec goes to execution.
+ * `actorId` null means the project auto-approves this phase.
+ */
+export async function applyApproval(
+  tx: Prisma.TransactionClient,
+  options: { orgId: string; specId: string; phase: SpecPhase; actorId: string | null },
+): Promise<SpecPhaseRequest | null> {
+  const { orgId, specId, phase, actorId } = options;
+  const moved = await transitionSpec(tx, {
+    orgId,
+    specId,
+    event: { type: "approve", phase },
+    actorId,
+    activityData: { auto: actorId === null },
+  });
+  const artifact = await tx.specArtifact.findFirst({
+    where: { specId, phase, status: "DRAFT" },
+    orderBy: { version: "desc" },
+    select: { id: true, version: true, content: true },
+  });
+  if (!artifact)
+    throw new AppError("CONFLICT", `There is no ${phase.toLowerCase()} draft to approve.`);
+  await tx.specArtifact.update({ where: { id: artifact.id }, data: { status: "APPROVED" } });
+  await tx.approval.create({
+    data: { orgId, specId, phase, version: artifact.version, decision: "APPROVED", actorId },
+  });
+  if (phase === "TASKS") {
+    await materializeTasks(tx, {
+      orgId,
+      specId,
+      projectId: moved.projectId,
+      content: artifact.content,
+    });
+    return null;
+  }
+  const next = nextPhase(phase);
+  if (!next) return null;
+  return { orgId, specId, phase: next, version: await nextArtifactVersion(tx, specId, next) };
+}
+
+/** Approved task graphs become task rows (PENDING) with their dependencies; the scheduler queues them. */
+async function materializeTasks(
+  tx: Prisma.TransactionClient,
+  options: { orgId: string; specId: string; projectId: string; content: Prisma.JsonValue },
+) {
+  const { tasks } = tasksContentSchema.parse(options.content);
+  const ids = new Map<string, string>();
+  for (const [index, task] of tasks.entries()) {
+    const row = await tx.task.create({
+      data: {
+        orgId: options.orgId,
+        projectId: options.projectId,
+        specId: options.specId,
+        key: task.key,
+        title: task.title,
+        description: task.description,
+        phase: task.phase,
+        estimateMinutes: task.estimateMinutes,
+        files: task.files,
+        requirementIds: task.requirementIds,
+        rank: index,
+      },
+      select: { id: true },
+    });
+    ids.set(task.key, row.id);
+  }
+  const edges = tasks.flatMap((task) =>
+    task.dependsOn.map((dep) => ({
+      orgId: options.orgId,
+      taskId: ids.get(task.key)!,
+      dependsOnId: ids.get(dep)!,
+    })),
+  );
+  if (edges.length) await tx.taskDependency.createMany({ data: edges });
+  await recordActivity(tx, {
+    orgId: options.orgId,
+    type: "tasks.created",
+    actorKind: "SYSTEM",
+    projectId: options.projectId,
+    specId: options.specId,
+    data: { count: tasks.length },
+  });
+}
+
+/** A person approves the phase under review; the next phase is queued. */
+export async function approvePhase(
+  db: Db,
+  options: { actor: Actor; input: z.input<typeof approvePhaseSchema> },
+) {
+  const { actor } = options;
+  assertCan(actor, "write");
+  const input = approvePhaseSchema.parse(options.input);
+  const next = await db.$transaction((tx) =>
+    applyApproval(tx, {
+      orgId: actor.orgId,
+      specId: input.specId,
+      phase: input.phase,
+      actorId: actor.userId,
+    }),
+  );
+  if (next) await requestPhaseRun(next);
+  return { next };
+}

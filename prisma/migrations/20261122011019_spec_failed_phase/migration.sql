@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Spec" ADD COLUMN     "failedPhase" "SpecPhase";
