@@ -25,6 +25,8 @@ for (const theme of ["light", "dark"] as const) {
     test.use({ colorScheme: theme });
 
     test(`no serious accessibility violations on the main pages (${theme})`, async ({ page }) => {
+      // Many pages, each scanned by axe, on two busy cores.
+      test.slow();
       async function expectTheme(): Promise<void> {
         if (theme === "dark") await expect(page.locator("html")).toHaveClass(/\bdark\b/);
         else await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
@@ -70,6 +72,30 @@ for (const theme of ["light", "dark"] as const) {
       });
       await expect(field(page, "Status")).toBeVisible();
       await expectNoSeriousViolations(page, `ticket page (${theme})`);
+
+      // The spec page in review: requirements, then the design with its drawn diagram.
+      await page
+        .getByRole("region", { name: "Specs" })
+        .getByRole("button", { name: "Start spec" })
+        .click();
+      await expect(page).toHaveURL(new RegExp(`/${orgSlug}/specs/[^/?#]+$`));
+      const main = page.getByRole("main");
+      await expect(main.getByText("Requirements review", { exact: true })).toBeVisible({
+        timeout: 20_000,
+      });
+      await expect(main.getByText("REQ-001", { exact: true })).toBeVisible();
+      await waitForHydration(page);
+      await expectNoSeriousViolations(page, `spec page, requirements review (${theme})`);
+      await page.getByRole("button", { name: "Request changes" }).click();
+      await expect(page.getByRole("dialog", { name: "Request changes" })).toBeVisible();
+      await expectNoSeriousViolations(page, `spec page, request changes dialog (${theme})`);
+      await page.keyboard.press("Escape");
+      await page.getByRole("button", { name: /Approve requirements/ }).click();
+      await expect(main.getByText("Design review", { exact: true })).toBeVisible({
+        timeout: 20_000,
+      });
+      await expect(main.locator("[data-diagram=rendered] svg")).toBeVisible({ timeout: 15_000 });
+      await expectNoSeriousViolations(page, `spec page, design review (${theme})`);
 
       await page.goto(`/${orgSlug}/tickets`);
       await expect(page.getByRole("link", { name: new RegExp(ticket.name) })).toBeVisible();

@@ -60,7 +60,16 @@ export function PhaseStepper({
       {steps.map((step, i) => {
         const status = statusOf(step.key, state, failedPhase);
         return (
-          <li key={step.key} className="flex items-center gap-1">
+          <li
+            key={step.key}
+            className="flex items-center gap-1"
+            // The phase the spec is at, for screen readers ("current step").
+            aria-current={
+              status === "review" || status === "running" || status === "failed"
+                ? "step"
+                : undefined
+            }
+          >
             {i > 0 ? <span aria-hidden="true" className="mx-1 h-px w-5 bg-border" /> : null}
             <span
               className={cn(

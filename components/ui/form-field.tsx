@@ -73,7 +73,7 @@ export function FormField({
         </p>
       ) : null}
       {error ? (
-        <p id={`${id}-error`} className="text-destructive text-xs">
+        <p id={`${id}-error`} role="alert" className="whitespace-pre-line text-destructive text-xs">
           {error}
         </p>
       ) : null}

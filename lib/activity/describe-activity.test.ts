@@ -81,7 +81,7 @@ describe("describeActivity", () => {
   });
 
   it("shows an unknown type as the type itself", () => {
-    expect(describeActivity(event({ type: "spec.approved" }))).toBe("Ada · spec.approved");
+    expect(describeActivity(event({ type: "runner.registered" }))).toBe("Ada · runner.registered");
   });
 });
 
@@ -89,7 +89,8 @@ describe("activityFamily", () => {
   it("groups by the prefix before the dot", () => {
     expect(activityFamily("ticket.closed")).toBe("ticket");
     expect(activityFamily("member.invitation_revoked")).toBe("member");
-    expect(activityFamily("spec.approved")).toBeNull();
+    expect(activityFamily("spec.approved")).toBe("spec");
+    expect(activityFamily("runner.registered")).toBeNull();
   });
 });
 
@@ -113,5 +114,46 @@ describe("activityDayLabel", () => {
     expect(
       activityDayLabel(new Date("2026-02-28T12:00:00Z"), new Date("2026-03-01T12:00:00Z"), "UTC"),
     ).toBe("Yesterday");
+  });
+});
+
+describe("spec events", () => {
+  const base = {
+    actorKind: "USER",
+    actor: { name: "Ada", email: "ada@example.com" },
+    project: { id: "prj_1", name: "Web" },
+    ticket: { id: "tkt_1", number: 3, title: "Add search" },
+  };
+  it("says who approved which phase, or that it was automatic", () => {
+    expect(describeActivity({ ...base, type: "spec.approved", data: { phase: "DESIGN" } })).toBe(
+      "Ada approved the design of ticket #3 Add search",
+    );
+    expect(
+      describeActivity({
+        ...base,
+        actor: null,
+        actorKind: "SYSTEM",
+        type: "spec.approved",
+        data: { phase: "TASKS", auto: true },
+      }),
+    ).toBe("Tasks auto-approved for ticket #3 Add search");
+  });
+  it("quotes the feedback of a change request and the reason of a failure", () => {
+    expect(
+      describeActivity({
+        ...base,
+        type: "spec.changes_requested",
+        data: { phase: "REQUIREMENTS", feedback: "Add CSV" },
+      }),
+    ).toBe("Ada requested changes to the requirements of ticket #3 Add search: “Add CSV”");
+    expect(
+      describeActivity({
+        ...base,
+        actor: null,
+        actorKind: "AGENT",
+        type: "spec.phase_failed",
+        data: { phase: "REQUIREMENTS", reason: "Bad key" },
+      }),
+    ).toBe("Requirements failed for ticket #3 Add search: Bad key");
   });
 });

@@ -18,7 +18,7 @@ export interface DescribableActivity {
 }
 
 /** Event families, in the order the timeline's filter chips show them. */
-export const activityFamilies = ["org", "member", "project", "ticket"] as const;
+export const activityFamilies = ["org", "member", "project", "ticket", "spec", "tasks"] as const;
 export type ActivityFamily = (typeof activityFamilies)[number];
 
 /** The family of an event type ("ticket.created" -> "ticket"), or null for one the timeline has no icon for. */
@@ -64,6 +64,22 @@ function ticketRef(event: DescribableActivity): string {
   const title = event.ticket?.title ?? text(event.data, "title");
   const id = typeof number === "number" ? `ticket #${number}` : "a ticket";
   return title ? `${id} ${title}` : id;
+}
+
+const phaseNames: Record<string, string> = {
+  REQUIREMENTS: "Requirements",
+  DESIGN: "Design",
+  TASKS: "Tasks",
+};
+
+function phaseName(data: unknown): string {
+  const phase = text(data, "phase");
+  return (phase && phaseNames[phase]) || "A phase";
+}
+
+function version(data: unknown): string {
+  const v = field(data, "version");
+  return typeof v === "number" ? ` (version ${v})` : "";
 }
 
 function changedFields(data: unknown): string {
@@ -126,6 +142,32 @@ export function describeActivity(event: DescribableActivity): string {
       if (from && to)
         return `${who} moved ${ticketRef(event)} from ${humanize(from)} to ${humanize(to)}`;
       return `${who} updated ${ticketRef(event)}${changedFields(d)}`;
+    }
+    case "spec.created":
+      return `${who} opened a spec for ${ticketRef(event)}${inProject}`;
+    case "spec.started":
+      return `${who} started the spec for ${ticketRef(event)}`;
+    case "spec.phase_finished":
+      return `${phaseName(d)} drafted for ${ticketRef(event)}${version(d)}`;
+    case "spec.phase_failed":
+      return `${phaseName(d)} failed for ${ticketRef(event)}${text(d, "reason") ? `: ${text(d, "reason")}` : ""}`;
+    case "spec.approved":
+      return field(d, "auto") === true
+        ? `${phaseName(d)} auto-approved for ${ticketRef(event)}`
+        : `${who} approved the ${phaseName(d).toLowerCase()} of ${ticketRef(event)}`;
+    case "spec.changes_requested":
+      return `${who} requested changes to the ${phaseName(d).toLowerCase()} of ${ticketRef(event)}${text(d, "feedback") ? `: “${text(d, "feedback")}”` : ""}`;
+    case "spec.edited":
+      return `${who} edited the ${phaseName(d).toLowerCase()} of ${ticketRef(event)}${version(d)}`;
+    case "spec.imported":
+      return `${who} imported Markdown into the spec of ${ticketRef(event)}`;
+    case "spec.retried":
+      return `${who} retried the ${phaseName(d).toLowerCase()} of ${ticketRef(event)}`;
+    case "spec.cancelled":
+      return `${who} cancelled the spec of ${ticketRef(event)}`;
+    case "tasks.created": {
+      const count = field(d, "count");
+      return `${typeof count === "number" ? count : "The"} tasks queued from the approved task graph${inProject}`;
     }
     default:
       return `${who} · ${event.type}`;

@@ -22,6 +22,8 @@ import {
   type EditArtifactMarkdownInput,
   editArtifactMarkdown,
 } from "@/lib/specs/edit-artifact-markdown";
+import { importSpec } from "@/lib/specs/import-spec";
+import type { ImportSpecInput } from "@/lib/specs/import-spec-schema";
 import { type RequestChangesInput, requestChanges } from "@/lib/specs/request-changes";
 import { retrySpec } from "@/lib/specs/retry-spec";
 import { startTicketSpec } from "@/lib/specs/start-ticket-spec";
@@ -85,6 +87,10 @@ export const orgActionHandlers = {
   editArtifactMarkdown: async (db: Db, actor: Actor, input: EditArtifactMarkdownInput) => {
     const a = await editArtifactMarkdown(db, { actor, input });
     return { version: a.version };
+  },
+  importSpec: async (db: Db, actor: Actor, input: ImportSpecInput) => {
+    const r = await importSpec(db, { actor, input });
+    return { state: r.state, versions: r.versions };
   },
   cancelSpec: async (db: Db, actor: Actor, input: { specId: string }) => {
     const s = await cancelSpec(db, { actor, input });

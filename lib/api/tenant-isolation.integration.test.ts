@@ -9,6 +9,7 @@ import type { Actor } from "@/lib/orgs/roles";
 import { getProject } from "@/lib/projects/get-project";
 import { listProjects } from "@/lib/projects/list-projects";
 import { createSpec } from "@/lib/specs/create-spec";
+import { exportSpec } from "@/lib/specs/export-spec";
 import { makeGitRepo } from "@/lib/testing/git-repo";
 import { getTicket } from "@/lib/tickets/get-ticket";
 import { listTickets } from "@/lib/tickets/list-tickets";
@@ -78,6 +79,7 @@ describe("tenant isolation and roles", () => {
       phase: "REQUIREMENTS",
       markdown: "# Requirements Document",
     }),
+    importSpec: () => ({ specId, files: { "requirements.md": "# Requirements Document" } }),
     cancelSpec: () => ({ specId }),
     retrySpec: () => ({ specId }),
   };
@@ -147,18 +149,27 @@ describe("tenant isolation and roles", () => {
     expect(await database.db.project.count({ where: { orgId: owner.org.id } })).toBe(1);
   });
 
-  it("has no route handler with an id that this test does not walk", () => {
+  // Every route handler whose path takes an id, by its folder under app/, as the
+  // domain read it makes, called by a stranger with the first organization's ids.
+  const foreignRouteReads: Record<string, () => Promise<unknown>> = {
+    "(app)/[org]/specs/[specId]/export": () =>
+      exportSpec(database.db, { actor: stranger.actor, specId }),
+  };
+
+  it("has no route handler with an id that this test does not walk", async () => {
     const routes: string[] = [];
     const walk = (dir: string) => {
       for (const entry of readdirSync(dir)) {
         const full = path.join(dir, entry);
         if (statSync(full).isDirectory()) walk(full);
-        else if (entry === "route.ts") routes.push(path.relative("app/api", dir));
+        else if (entry === "route.ts") routes.push(path.relative("app", dir));
       }
     };
-    walk("app/api");
-    // Routes whose path takes an id must be walked with a foreign id here; today there are none.
+    walk("app");
     const withIds = routes.filter((r) => /\[(?!\.\.\.nextauth)/.test(r));
-    expect(withIds).toEqual([]);
+    expect(withIds.sort()).toEqual(Object.keys(foreignRouteReads).sort());
+    for (const [route, read] of Object.entries(foreignRouteReads)) {
+      expect({ route, code: await codeOf(read()) }).toEqual({ route, code: "NOT_FOUND" });
+    }
   });
 });

@@ -12,6 +12,15 @@ import { childLogger } from "@/lib/logger";
 
 // Kept on globalThis so that Next's dev-mode module reloads don't open a new DBOS client each.
 const cache = globalThis as unknown as { trellisJobEngine?: JobEngine; trellisInngest?: Inngest };
+let injected: JobEngine | undefined;
+
+/**
+ * Replaces the engine every sender gets (tests, scripts); `undefined` restores the choice by
+ * environment.
+ */
+export function setJobEngine(engine: JobEngine | undefined): void {
+  injected = engine;
+}
 
 async function loadFunctions(): Promise<readonly AnyJobFunction[]> {
   const { functions } = await import("@/inngest/functions");
@@ -37,6 +46,7 @@ export function getInngestClient(): Inngest {
  * through a DBOS client that connects on first send; the worker process runs the functions).
  */
 export function getJobEngine(): JobEngine {
+  if (injected) return injected;
   if (cache.trellisJobEngine) return cache.trellisJobEngine;
   if (inngestEnabled()) {
     cache.trellisJobEngine = createInngestSender({

@@ -4,6 +4,7 @@ import { LlmError } from "@/lib/agents/llm-error";
 import type { LlmProvider } from "@/lib/agents/llm-provider";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { SpecState } from "@/lib/generated/prisma/enums";
 import type { StepTools } from "@/lib/jobs/port";
 import { applyApproval } from "./approve-phase";
 import {
@@ -14,11 +15,12 @@ import {
   type TasksContent,
   validateTasksContent,
 } from "./artifact-schemas";
+import { nextArtifactVersion } from "./next-artifact-version";
 import type { SpecPhaseRequest } from "./phase-event";
 import { type PhaseInput, phaseRequest } from "./phase-prompts";
 import { requestPhaseRun } from "./request-phase-run";
 import { saveArtifact } from "./save-artifact";
-import { runningStateOf } from "./state-machine";
+import { nextPhase, runningStateOf } from "./state-machine";
 import { transitionSpec } from "./transition-spec";
 
 /** How many times a task graph with a cycle or dangling dependency goes back to the model. */
@@ -189,8 +191,12 @@ async function savePhase(
       where: { id: request.specId },
       select: { state: true },
     });
-    // Cancelled (or otherwise moved on) while the model was working: keep nothing.
-    if (spec?.state !== runningStateOf(request.phase)) return null;
+    if (spec?.state !== runningStateOf(request.phase)) {
+      // Either this very save committed in an earlier attempt whose result the engine never
+      // recorded (a step runs at least once) — then the auto-approved next phase must still be
+      // queued — or the spec was cancelled or moved on while the model worked: keep nothing.
+      return autoApprove && spec ? alreadyApprovedNext(tx, request, spec.state) : null;
+    }
     const feedback = await tx.approval.findFirst({
       where: {
         specId: request.specId,
@@ -224,6 +230,38 @@ async function savePhase(
       actorId: null,
     });
   });
+}
+
+/**
+ * The next phase's request when `request`'s version was already saved and auto-approved and the
+ * spec still waits, in the next phase's running state, for that phase to run. The version is
+ * computed as the approval computed it, so the event id is the same and a send that did happen
+ * starts no second run.
+ */
+async function alreadyApprovedNext(
+  tx: Prisma.TransactionClient,
+  request: SpecPhaseRequest,
+  state: SpecState,
+): Promise<SpecPhaseRequest | null> {
+  const next = nextPhase(request.phase);
+  if (!next || state !== runningStateOf(next)) return null;
+  const autoApproved = await tx.approval.findFirst({
+    where: {
+      specId: request.specId,
+      phase: request.phase,
+      version: request.version,
+      decision: "APPROVED",
+      actorId: null,
+    },
+    select: { id: true },
+  });
+  if (!autoApproved) return null;
+  return {
+    orgId: request.orgId,
+    specId: request.specId,
+    phase: next,
+    version: await nextArtifactVersion(tx, request.specId, next),
+  };
 }
 
 async function failPhase(db: Db, request: SpecPhaseRequest, reason: string) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/api/app-error";
 import type { SpecState } from "@/lib/generated/prisma/enums";
-import { nextSpecState, type SpecEvent } from "./state-machine";
+import { importStartPhase, nextSpecState, type SpecEvent } from "./state-machine";
 
 function run(events: SpecEvent[], from: SpecState = "DRAFT"): SpecState {
   return events.reduce((state, event) => nextSpecState(state, event), from);
@@ -52,5 +52,43 @@ describe("spec state machine", () => {
       /design review/,
     );
     expect(() => nextSpecState("CANCELLED", { type: "cancel" })).toThrowError(/cancelled/);
+  });
+});
+
+describe("importing Markdown into a spec", () => {
+  it("starts at the requirements of a draft spec, or at the phase in review", () => {
+    expect(importStartPhase("DRAFT")).toBe("REQUIREMENTS");
+    expect(importStartPhase("DESIGN_REVIEW")).toBe("DESIGN");
+    expect(importStartPhase("DESIGN_RUNNING")).toBeNull();
+    expect(importStartPhase("EXECUTING")).toBeNull();
+    expect(importStartPhase("FAILED")).toBeNull();
+  });
+
+  it("leaves the spec in review of the last phase imported", () => {
+    expect(
+      nextSpecState("DRAFT", { type: "import", phase: "REQUIREMENTS", through: "TASKS" }),
+    ).toBe("TASKS_REVIEW");
+    expect(
+      nextSpecState("REQUIREMENTS_REVIEW", {
+        type: "import",
+        phase: "REQUIREMENTS",
+        through: "REQUIREMENTS",
+      }),
+    ).toBe("REQUIREMENTS_REVIEW");
+    expect(
+      nextSpecState("DESIGN_REVIEW", { type: "import", phase: "DESIGN", through: "TASKS" }),
+    ).toBe("TASKS_REVIEW");
+  });
+
+  it("refuses an import that skips the phase in review or goes backwards", () => {
+    expect(() =>
+      nextSpecState("DESIGN_REVIEW", { type: "import", phase: "REQUIREMENTS", through: "TASKS" }),
+    ).toThrowError("Cannot import requirements: the spec is design review.");
+    expect(() =>
+      nextSpecState("TASKS_REVIEW", { type: "import", phase: "TASKS", through: "DESIGN" }),
+    ).toThrowError(AppError);
+    expect(() =>
+      nextSpecState("TASKS_RUNNING", { type: "import", phase: "TASKS", through: "TASKS" }),
+    ).toThrowError(/tasks running/);
   });
 });

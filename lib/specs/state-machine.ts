@@ -9,6 +9,8 @@ export type SpecEvent =
   | { type: "approve"; phase: SpecPhase }
   | { type: "requestChanges"; phase: SpecPhase }
   | { type: "retry"; phase: SpecPhase }
+  /** Markdown imported for `phase` (see importStartPhase) through `through`; the spec waits in `through`'s review. */
+  | { type: "import"; phase: SpecPhase; through: SpecPhase }
   | { type: "cancel" };
 
 export const phaseOrder: readonly SpecPhase[] = ["REQUIREMENTS", "DESIGN", "TASKS"];
@@ -38,6 +40,16 @@ export function nextPhase(phase: SpecPhase): SpecPhase | null {
   return phaseOrder[phaseOrder.indexOf(phase) + 1] ?? null;
 }
 
+/**
+ * The phase an import starts at: the requirements for a draft spec, else the
+ * phase in review; null when nothing may be imported (a phase is running, or
+ * the tasks were approved). Phases before it are approved and stay as they are.
+ */
+export function importStartPhase(state: SpecState): SpecPhase | null {
+  if (state === "DRAFT") return "REQUIREMENTS";
+  return phaseOrder.find((p) => reviewState[p] === state) ?? null;
+}
+
 /** The phase a state belongs to (running or in review), or null. */
 export function phaseOfState(state: SpecState): SpecPhase | null {
   return phaseOrder.find((p) => runningState[p] === state || reviewState[p] === state) ?? null;
@@ -60,6 +72,10 @@ function transition(state: SpecState, event: SpecEvent): SpecState | null {
       return state === reviewState[event.phase] ? runningState[event.phase] : null;
     case "retry":
       return state === "FAILED" ? runningState[event.phase] : null;
+    case "import":
+      if (importStartPhase(state) !== event.phase) return null;
+      if (phaseOrder.indexOf(event.through) < phaseOrder.indexOf(event.phase)) return null;
+      return reviewState[event.through];
     case "cancel":
       return terminal.has(state) ? null : "CANCELLED";
   }
@@ -72,6 +88,7 @@ const eventLabel: Record<SpecEvent["type"], string> = {
   approve: "approve",
   requestChanges: "request changes",
   retry: "retry",
+  import: "import",
   cancel: "cancel",
 };
 

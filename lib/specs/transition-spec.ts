@@ -12,6 +12,7 @@ const activityType: Record<SpecEvent["type"], string> = {
   approve: "spec.approved",
   requestChanges: "spec.changes_requested",
   retry: "spec.retried",
+  import: "spec.imported",
   cancel: "spec.cancelled",
 };
 

@@ -53,7 +53,9 @@ export type FakeReply =
   /** Close the socket without an answer, as a dropped connection does. */
   | { kind: "drop" }
   /** Answer after `ms` (to make the client time out). */
-  | { kind: "delay"; ms: number; reply: FakeReply };
+  | { kind: "delay"; ms: number; reply: FakeReply }
+  /** Answer once `until` settles (a test holds a call open, e.g. to kill its caller meanwhile). */
+  | { kind: "wait"; until: Promise<unknown>; reply: FakeReply };
 
 export type FakeResponder = FakeReply | ((request: FakeRequest) => FakeReply);
 
@@ -186,6 +188,11 @@ export async function startFakeAnthropic(
       case "delay":
         await new Promise((resolve) => setTimeout(resolve, answer.ms));
         if (res.socket?.destroyed) return;
+        return reply(res, request, answer.reply);
+      case "wait":
+        await answer.until;
+        // The caller may have died meanwhile; there is nobody left to answer.
+        if (res.destroyed || res.socket?.destroyed) return;
         return reply(res, request, answer.reply);
       case "error":
         return sendError(

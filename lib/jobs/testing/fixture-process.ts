@@ -1,4 +1,5 @@
-// Starts fixture-worker.ts as a child process, the way the launcher starts worker/main.ts.
+// Starts fixture-worker.ts (or another worker script) as a child process, the way the launcher
+// starts worker/main.ts.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -19,14 +20,22 @@ export interface FixtureWorker {
   output(): string;
 }
 
+export interface FixtureWorkerOptions {
+  timeoutMs?: number;
+  /** Another worker script (default fixture-worker.ts); it prints READY_MARKER when ready. */
+  script?: string;
+  /** Variables added to the test process' environment. */
+  env?: Record<string, string>;
+}
+
 export async function startFixtureWorker(
   databaseUrl: string,
-  { timeoutMs = 45_000 } = {},
+  { timeoutMs = 45_000, script = SCRIPT, env }: FixtureWorkerOptions = {},
 ): Promise<FixtureWorker> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--conditions=react-server", "--import", "tsx", SCRIPT, databaseUrl],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    ["--conditions=react-server", "--import", "tsx", script, databaseUrl],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
   );
   // Keep draining both pipes (a full pipe would block the worker's logging) and keep a tail.
   let tail = "";

@@ -1,7 +1,9 @@
 import {
   Activity,
   Building2,
+  FileText,
   FolderGit2,
+  ListChecks,
   type LucideIcon,
   Plus,
   Ticket,
@@ -32,6 +34,8 @@ const familyMeta: Record<ActivityFamily, { label: string; icon: LucideIcon }> = 
   member: { label: "Members", icon: Users },
   project: { label: "Projects", icon: FolderGit2 },
   ticket: { label: "Tickets", icon: Ticket },
+  spec: { label: "Specs", icon: FileText },
+  tasks: { label: "Tasks", icon: ListChecks },
 };
 
 const timeFormat = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit" });

@@ -1,12 +1,15 @@
+import { Download } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/shell/page-header";
 import { DesignView } from "@/components/specs/design-view";
+import { ImportSpecDialog } from "@/components/specs/import-spec-dialog";
 import { PhaseStepper } from "@/components/specs/phase-stepper";
 import { RequirementsView } from "@/components/specs/requirements-view";
 import { SpecActions } from "@/components/specs/spec-actions";
 import { SpecHistory } from "@/components/specs/spec-history";
 import { TasksView } from "@/components/specs/tasks-view";
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { providerLabel } from "@/lib/agents/get-llm-provider";
@@ -22,7 +25,7 @@ import {
 import { getSpec } from "@/lib/specs/get-spec";
 import { exportSpecMarkdown } from "@/lib/specs/markdown/export-spec-markdown";
 import { phaseFile } from "@/lib/specs/phase-file";
-import { phaseOfState } from "@/lib/specs/state-machine";
+import { importStartPhase, phaseOfState } from "@/lib/specs/state-machine";
 import { cn } from "@/lib/utils/cn";
 
 export const metadata: Metadata = { title: "Spec" };
@@ -54,6 +57,8 @@ export default async function SpecPage({
   const reviewPhase = spec.state.endsWith("_REVIEW") ? statePhase : null;
   const running = spec.state.endsWith("_RUNNING");
   const current = spec.artifacts.find((a) => a.phase === tab.phase && a.status !== "SUPERSEDED");
+  const exportable = spec.artifacts.some((a) => a.status !== "SUPERSEDED");
+  const importStart = can(actor.role, "write") ? importStartPhase(spec.state) : null;
 
   const latest = (phase: SpecPhase) =>
     spec.artifacts.find((a) => a.phase === phase && a.status !== "SUPERSEDED")?.content;
@@ -101,8 +106,28 @@ export default async function SpecPage({
                 Ticket #{spec.ticket.number}
               </Link>
             ) : null}
+            <div className="ml-auto flex items-center gap-2">
+              {exportable ? (
+                <Button asChild size="sm" variant="outline">
+                  <a href={`/${org.slug}/specs/${spec.id}/export`} download>
+                    <Download aria-hidden="true" /> Download Markdown
+                  </a>
+                </Button>
+              ) : null}
+              {importStart ? (
+                <ImportSpecDialog
+                  specId={spec.id}
+                  startPhase={importStart}
+                  draft={spec.state === "DRAFT"}
+                />
+              ) : null}
+            </div>
           </div>
           <PhaseStepper state={spec.state} failedPhase={spec.failedPhase} />
+          {/* Announces the state as the page refreshes itself, e.g. when a draft arrives. */}
+          <p className="sr-only" aria-live="polite">
+            Spec state: {spec.state.toLowerCase().replace(/_/g, " ")}
+          </p>
           {spec.failureReason ? (
             <p
               role="alert"

@@ -1,0 +1,312 @@
+import { expect, type Locator, type Page, test } from "@playwright/test";
+import {
+  createProject,
+  createTicket,
+  field,
+  makeGitRepo,
+  signUp,
+  unique,
+  waitForHydration,
+} from "./fixtures";
+
+/*
+ * The spec pipeline as a reviewer sees it. No ANTHROPIC_API_KEY is set in
+ * e2e, so the deterministic offline provider drafts every phase; the worker
+ * runs the phases for real and the page refreshes itself while one runs.
+ */
+
+const description =
+  "Users can export the board as a CSV file from the toolbar. " +
+  "Exports over ten thousand tasks must be refused with a clear message. " +
+  "The export includes archived tickets when the filter is on.";
+
+/** Clicks "Start spec" in the ticket page's Specs aside and returns the spec's id. */
+async function startSpec(page: Page, orgSlug: string): Promise<string> {
+  const specs = page.getByRole("region", { name: "Specs" });
+  await expect(specs.getByText("No spec yet")).toBeVisible();
+  await specs.getByRole("button", { name: "Start spec" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${orgSlug}/specs/[^/?#]+$`));
+  const id = new URL(page.url()).pathname.split("/").at(-1);
+  if (!id) throw new Error(`no spec id in ${page.url()}`);
+  return id;
+}
+
+/** The spec's state badge next to its title. */
+function stateBadge(page: Page, label: string): Locator {
+  return page.getByRole("main").getByText(label, { exact: true });
+}
+
+/** The current phase's content (the tab's panel). */
+function content(page: Page, tab: "Requirements" | "Design" | "Tasks"): Locator {
+  return page.getByRole("main").getByRole("region", { name: tab, exact: true });
+}
+
+function history(page: Page): Locator {
+  return page.getByRole("complementary", { name: "History" });
+}
+
+function version(page: Page, n: number): Locator {
+  return history(page).locator(`li[data-version="${n}"]`);
+}
+
+/** One step of the phase stepper, e.g. ("Design", "approved"). */
+async function expectStep(page: Page, step: string, status: string): Promise<void> {
+  const item = page
+    .getByRole("list", { name: "Phases" })
+    .getByRole("listitem")
+    .filter({ hasText: step });
+  await expect(item.locator("[data-status]")).toHaveAttribute("data-status", status);
+  await expect(item).toContainText(status);
+  // The step the spec is at is the current one for assistive technology.
+  if (["review", "running", "failed"].includes(status))
+    await expect(item).toHaveAttribute("aria-current", "step");
+  else await expect(item).not.toHaveAttribute("aria-current");
+}
+
+/** A spec of a fresh ticket, waited for until its requirements are in review. */
+async function specInRequirementsReview(page: Page) {
+  const account = await signUp(page, { name: "Ada Lovelace" });
+  await createProject(page, account.orgSlug);
+  const ticket = await createTicket(page, account.orgSlug, {
+    title: unique("Export the board"),
+    description,
+  });
+  const specId = await startSpec(page, account.orgSlug);
+  // Drafted by the worker; the page picks it up without a reload.
+  await expect(stateBadge(page, "Requirements review")).toBeVisible({ timeout: 20_000 });
+  return { account, ticket, specId };
+}
+
+test("a spec goes from ticket to approved requirements, design and tasks; changes requested on the way stay in history", async ({
+  page,
+}) => {
+  const { account, ticket, specId } = await specInRequirementsReview(page);
+  const requirements = content(page, "Requirements");
+
+  await test.step("requirements drafted by the offline provider, in EARS", async () => {
+    await expect(page.getByText("offline provider", { exact: true })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1, name: ticket.name })).toBeVisible();
+    await expectStep(page, "Requirements", "review");
+    await expectStep(page, "Design", "draft");
+    await expect(requirements.getByText("Version 1 · draft · agent")).toBeVisible();
+    await expect(requirements.getByText("REQ-001", { exact: true })).toBeVisible();
+    await expect(
+      requirements.getByRole("heading", { level: 3, name: "Export the board as a CSV file…" }),
+    ).toBeVisible();
+    // The EARS keywords are set apart in capitals.
+    await expect(requirements.locator("strong", { hasText: /^WHEN$/ }).first()).toBeVisible();
+    await expect(requirements.locator("strong", { hasText: /^SHALL$/ }).first()).toBeVisible();
+    await expect(requirements.locator("strong", { hasText: /^IF$/ }).first()).toBeVisible();
+    await expect(version(page, 1)).toContainText("draft");
+  });
+
+  const feedback = "Also cover exports of a filtered board";
+  await test.step("request changes: version 2 answers the feedback, version 1 stays", async () => {
+    await page.getByRole("button", { name: "Request changes" }).click();
+    const dialog = page.getByRole("dialog", { name: "Request changes" });
+    await field(dialog, "What should change?").fill(feedback);
+    await dialog.getByRole("button", { name: "Send back" }).click();
+    await expect(dialog).toBeHidden();
+
+    await expect(requirements.getByText("Version 2 · draft · agent")).toBeVisible({
+      timeout: 20_000,
+    });
+    await expect(stateBadge(page, "Requirements review")).toBeVisible();
+    // The offline author adds a requirement quoting the feedback.
+    const added = requirements.getByRole("region", { name: /^Reviewer feedback: / });
+    await expect(added).toBeVisible();
+    await expect(added.getByText(`"${feedback}"`).first()).toBeVisible();
+    await expect(requirements.getByText("REQ-001", { exact: true })).toBeVisible();
+
+    await expect(version(page, 2)).toContainText(`Answers: “${feedback}”`);
+    await expect(version(page, 1)).toContainText("superseded");
+    await expect(version(page, 1)).toContainText(
+      `Changes requested by ${account.name}: “${feedback}”`,
+    );
+  });
+
+  await test.step("approve the requirements with A: the design comes with a drawn diagram", async () => {
+    await waitForHydration(page);
+    await expect(page.getByRole("button", { name: /Approve requirements/ })).toHaveAttribute(
+      "aria-keyshortcuts",
+      "a",
+    );
+    await page.keyboard.press("a");
+    await expect(stateBadge(page, "Design review")).toBeVisible({ timeout: 20_000 });
+    await expectStep(page, "Requirements", "approved");
+    await expectStep(page, "Design", "review");
+
+    const design = content(page, "Design");
+    await expect(design.getByText("Version 1 · draft · agent")).toBeVisible();
+    await expect(design.getByRole("heading", { name: "Architecture" })).toBeVisible();
+    const diagram = design.locator("[data-diagram=rendered]");
+    await expect(diagram).toBeVisible({ timeout: 15_000 });
+    await expect(diagram).toHaveAttribute("role", "img");
+    await expect(design.getByRole("img", { name: "Main flow" })).toBeVisible();
+    await expect(diagram.locator("svg")).toHaveCount(1);
+    await expect(diagram.locator("svg")).toContainText("Route handler");
+    // The design traces to the approved requirements, the feedback one included.
+    await expect(design.getByText("REQ-004", { exact: true }).first()).toBeVisible();
+  });
+
+  await test.step("approve the design: the task graph", async () => {
+    await page.getByRole("button", { name: /Approve design/ }).click();
+    await expect(stateBadge(page, "Tasks review")).toBeVisible({ timeout: 20_000 });
+    const tasks = content(page, "Tasks").getByRole("list", { name: "Tasks" });
+    await expect(tasks).toBeVisible();
+    const first = tasks.getByRole("listitem").first();
+    await expect(first).toContainText("1");
+    await expect(first).toContainText("Set up lib/");
+    await expect(first).toContainText("Depends on nothing");
+    await expect(tasks.getByRole("listitem").nth(1)).toContainText("Depends on 1");
+    expect(await tasks.getByRole("listitem").count()).toBeGreaterThanOrEqual(4);
+  });
+
+  async function expectExecuting(): Promise<void> {
+    await expect(stateBadge(page, "Executing")).toBeVisible({ timeout: 20_000 });
+    for (const step of ["Requirements", "Design", "Tasks"])
+      await expectStep(page, step, "approved");
+    await expectStep(page, "Execution", "running");
+    await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
+  }
+
+  await test.step("approve the tasks: the spec executes, also after a reload", async () => {
+    await page.getByRole("button", { name: /Approve tasks/ }).click();
+    await expectExecuting();
+    await page.reload();
+    await expectExecuting();
+    await expect(content(page, "Tasks").getByText("Version 1 · approved · agent")).toBeVisible();
+  });
+
+  await test.step("the ticket lists the spec and offers no second one", async () => {
+    await page.getByRole("link", { name: /^Ticket #\d+$/ }).click();
+    await expect(page).toHaveURL(`/${account.orgSlug}/tickets/${ticket.id}`);
+    const specs = page.getByRole("region", { name: "Specs" });
+    const link = specs.getByRole("link", { name: new RegExp(ticket.name) });
+    await expect(link).toHaveAttribute("href", `/${account.orgSlug}/specs/${specId}`);
+    await expect(link).toContainText("Executing");
+    await expect(specs.getByRole("button", { name: "Start spec" })).toHaveCount(0);
+  });
+});
+
+test("a reviewer edits the requirements as Markdown; a malformed edit is refused with its line", async ({
+  page,
+}) => {
+  const { account } = await specInRequirementsReview(page);
+  const requirements = content(page, "Requirements");
+  const newTitle = "CSV export from the board toolbar";
+
+  await test.step("an edit becomes version 2, by the reviewer", async () => {
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Edit the requirements" });
+    const markdown = field(dialog, "Markdown");
+    const before = await markdown.inputValue();
+    expect(before).toMatch(/^### Requirement 1: /m);
+    await markdown.fill(
+      before.replace(/^### Requirement 1: .*$/m, `### Requirement 1: ${newTitle}`),
+    );
+    await dialog.getByRole("button", { name: "Save version" }).click();
+    await expect(dialog).toBeHidden();
+
+    await expect(
+      requirements.getByText(`Version 2 · draft · edited by ${account.name}`),
+    ).toBeVisible();
+    await expect(requirements.getByRole("heading", { level: 3, name: newTitle })).toBeVisible();
+    await expect(
+      requirements.getByRole("heading", { level: 3, name: "Export the board as a CSV file…" }),
+    ).toHaveCount(0);
+    await expect(version(page, 2)).toContainText("edited");
+    await expect(version(page, 1)).toContainText("superseded");
+  });
+
+  await test.step("a malformed edit is refused in the dialog, naming the line", async () => {
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Edit the requirements" });
+    const markdown = field(dialog, "Markdown");
+    const before = await markdown.inputValue();
+    expect(before).toContain(`### Requirement 1: ${newTitle}`);
+    // Delete requirement 1's "#### Acceptance Criteria" heading: its criteria are left stranded.
+    const lines = before.split("\n");
+    const heading = lines.findIndex((line) => line.startsWith("### Requirement 1:"));
+    const criteria = lines.findIndex(
+      (line, i) => i > heading && line === "#### Acceptance Criteria",
+    );
+    expect(criteria).toBeGreaterThan(heading);
+    lines.splice(criteria, 1);
+    const stranded = lines.findIndex((line, i) => i > heading && /^1\. /.test(line)) + 1;
+    await markdown.fill(lines.join("\n"));
+    await dialog.getByRole("button", { name: "Save version" }).click();
+
+    await expect(
+      dialog.getByText(
+        `requirements.md line ${stranded}: Numbered criterion outside an "#### Acceptance Criteria" section in Requirement 1`,
+      ),
+    ).toBeVisible();
+    await expect(markdown).toHaveAttribute("aria-invalid", "true");
+    await expect(dialog).toBeVisible();
+
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await page.reload();
+    await expect(
+      requirements.getByText(`Version 2 · draft · edited by ${account.name}`),
+    ).toBeVisible();
+    await expect(requirements.getByRole("heading", { level: 3, name: newTitle })).toBeVisible();
+    await expect(history(page).getByRole("listitem")).toHaveCount(2);
+  });
+});
+
+test("with every approval gate on auto-approve, a started spec reaches execution by itself", async ({
+  page,
+}) => {
+  const { orgSlug } = await signUp(page);
+  const name = unique("Autopilot");
+  await page.goto(`/${orgSlug}/projects/new`);
+  await field(page, "Name").fill(name);
+  await field(page, "Local git repository").fill(makeGitRepo());
+  for (const gate of ["Requirements", "Design", "Tasks"]) {
+    await field(page, gate).selectOption({ label: "Auto-approve" });
+  }
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+
+  // The gates were saved with the project.
+  await page.goto(`${new URL(page.url()).pathname}/settings`);
+  for (const gate of ["Requirements", "Design", "Tasks"]) {
+    await expect(field(page, gate)).toHaveValue("AUTO");
+  }
+
+  await createTicket(page, orgSlug, { projectName: name, description });
+  await startSpec(page, orgSlug);
+  await expect(stateBadge(page, "Executing")).toBeVisible({ timeout: 30_000 });
+  for (const step of ["Requirements", "Design", "Tasks"]) await expectStep(page, step, "approved");
+  await expect(content(page, "Tasks").getByText("Version 1 · approved · agent")).toBeVisible();
+  await expect(version(page, 1)).toContainText("Approved automatically");
+});
+
+test("another organization's spec is 404 under either organization", async ({ browser, page }) => {
+  const first = await signUp(page, { name: "Ada" });
+  await createProject(page, first.orgSlug);
+  const ticket = await createTicket(page, first.orgSlug, { description });
+  const specId = await startSpec(page, first.orgSlug);
+  await expect(page.getByRole("heading", { level: 1, name: ticket.name })).toBeVisible();
+
+  const otherContext = await browser.newContext();
+  try {
+    const other = await otherContext.newPage();
+    const second = await signUp(other, { name: "Mallory" });
+    for (const url of [`/${second.orgSlug}/specs/${specId}`, `/${first.orgSlug}/specs/${specId}`]) {
+      const response = await other.goto(url);
+      expect(response?.status(), `status of ${url}`).toBe(404);
+      await expect(other.getByRole("heading", { name: "Not found" })).toBeVisible();
+      await expect(other.getByText(ticket.name)).toHaveCount(0);
+    }
+  } finally {
+    await otherContext.close();
+  }
+
+  // The owner still sees it.
+  const response = await page.goto(`/${first.orgSlug}/specs/${specId}`);
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole("heading", { level: 1, name: ticket.name })).toBeVisible();
+});
