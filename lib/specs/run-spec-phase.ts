@@ -77,7 +77,7 @@ export async function runSpecPhase(
 
   if (!generated.ok) {
     const reason = generated.reason;
-    await step.run("fail", () => failPhase(db, request, reason));
+    await step.run("fail", () => failSpecPhase(db, request, reason));
     return { failed: reason };
   }
   const content = generated.content;
@@ -264,7 +264,8 @@ async function alreadyApprovedNext(
   };
 }
 
-async function failPhase(db: Db, request: SpecPhaseRequest, reason: string) {
+/** Marks the phase failed with a reason a person can act on (no-op if the spec moved on). */
+export async function failSpecPhase(db: Db, request: SpecPhaseRequest, reason: string) {
   await db.$transaction(async (tx) => {
     const spec = await tx.spec.findFirst({
       where: { id: request.specId },
