@@ -32,6 +32,8 @@ import {
   isPermanentJobError,
   type JobEngine,
   type JobEvent,
+  type JobRegistry,
+  lazyRegistry,
   type StepTools,
   toJson,
 } from "@/lib/jobs/port";
@@ -234,7 +236,7 @@ async function runJobFunction(
 export interface DbosSenderOptions {
   databaseUrl: string;
   /** The registry, or a loader for it (imported lazily to keep import cycles out). */
-  functions: readonly AnyJobFunction[] | (() => Promise<readonly AnyJobFunction[]>);
+  functions: JobRegistry;
   logger?: Logger;
 }
 
@@ -257,7 +259,6 @@ export interface DbosSender extends JobEngine {
 export function createDbosSender(options: DbosSenderOptions): DbosSender {
   const log = options.logger ?? childLogger({ module: "dbos-client" });
   let client: Promise<DBOSClient> | undefined;
-  let registry: Promise<readonly AnyJobFunction[]> | undefined;
 
   const getClient = (): Promise<DBOSClient> => {
     client ??= (async () => {
@@ -275,11 +276,7 @@ export function createDbosSender(options: DbosSenderOptions): DbosSender {
     });
     return client;
   };
-  const getFunctions = (): Promise<readonly AnyJobFunction[]> => {
-    const { functions } = options;
-    registry ??= typeof functions === "function" ? functions() : Promise.resolve(functions);
-    return registry;
-  };
+  const getFunctions = lazyRegistry(options.functions);
 
   return {
     name: "dbos",

@@ -20,6 +20,8 @@ import {
   isPermanentJobError,
   type JobEngine,
   type JobEvent,
+  type JobRegistry,
+  lazyRegistry,
   type StepTools,
 } from "@/lib/jobs/port";
 
@@ -128,17 +130,12 @@ function asInngestError(error: unknown): unknown {
 export interface InngestSenderOptions {
   client: Inngest;
   /** The registry, or a loader for it (imported lazily to keep import cycles out). */
-  functions: readonly AnyJobFunction[] | (() => Promise<readonly AnyJobFunction[]>);
+  functions: JobRegistry;
 }
 
 /** Sends events to Inngest, adding the concurrency keys of the functions they start. */
 export function createInngestSender(options: InngestSenderOptions): JobEngine {
-  let registry: Promise<readonly AnyJobFunction[]> | undefined;
-  const getFunctions = (): Promise<readonly AnyJobFunction[]> => {
-    const { functions } = options;
-    registry ??= typeof functions === "function" ? functions() : Promise.resolve(functions);
-    return registry;
-  };
+  const getFunctions = lazyRegistry(options.functions);
 
   return {
     name: "inngest",

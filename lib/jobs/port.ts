@@ -163,3 +163,15 @@ export function assertUniqueIds(functions: readonly AnyJobFunction[]): void {
 export function toJson<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
+
+/** The function registry as a list, or a loader (imported lazily to keep import cycles out). */
+export type JobRegistry = readonly AnyJobFunction[] | (() => Promise<readonly AnyJobFunction[]>);
+
+/** A getter that resolves a registry once, on first use. */
+export function lazyRegistry(functions: JobRegistry): () => Promise<readonly AnyJobFunction[]> {
+  let loaded: Promise<readonly AnyJobFunction[]> | undefined;
+  return () => {
+    loaded ??= typeof functions === "function" ? functions() : Promise.resolve(functions);
+    return loaded;
+  };
+}
