@@ -30,6 +30,8 @@ export default defineConfig({
           exclude,
           environment: "node",
           globalSetup: ["lib/db/test-global-setup.ts"],
+          // Expected retries and refusals log warnings; keep the run's output to failures.
+          env: { LOG_LEVEL: "error" },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
