@@ -163,6 +163,8 @@ export function describeActivity(event: DescribableActivity): string {
       return `${who} imported Markdown into the spec of ${ticketRef(event)}`;
     case "spec.retried":
       return `${who} retried the ${phaseName(d).toLowerCase()} of ${ticketRef(event)}`;
+    case "spec.done":
+      return `The spec of ${ticketRef(event)} is done${text(d, "branch") ? `: all work is on ${text(d, "branch")}` : ""}`;
     case "spec.cancelled":
       return `${who} cancelled the spec of ${ticketRef(event)}`;
     case "tasks.created": {

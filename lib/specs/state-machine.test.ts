@@ -91,4 +91,9 @@ describe("importing Markdown into a spec", () => {
       nextSpecState("TASKS_RUNNING", { type: "import", phase: "TASKS", through: "TASKS" }),
     ).toThrowError(/tasks running/);
   });
+
+  it("finishes execution only from executing", () => {
+    expect(nextSpecState("EXECUTING", { type: "executionFinished" })).toBe("DONE");
+    expect(() => nextSpecState("TASKS_REVIEW", { type: "executionFinished" })).toThrowError(/tasks review/);
+  });
 });

@@ -11,6 +11,7 @@ export type SpecEvent =
   | { type: "retry"; phase: SpecPhase }
   /** Markdown imported for `phase` (see importStartPhase) through `through`; the spec waits in `through`'s review. */
   | { type: "import"; phase: SpecPhase; through: SpecPhase }
+  | { type: "executionFinished" }
   | { type: "cancel" };
 
 export const phaseOrder: readonly SpecPhase[] = ["REQUIREMENTS", "DESIGN", "TASKS"];
@@ -76,6 +77,8 @@ function transition(state: SpecState, event: SpecEvent): SpecState | null {
       if (importStartPhase(state) !== event.phase) return null;
       if (phaseOrder.indexOf(event.through) < phaseOrder.indexOf(event.phase)) return null;
       return reviewState[event.through];
+    case "executionFinished":
+      return state === "EXECUTING" || state === "VERIFYING" ? "DONE" : null;
     case "cancel":
       return terminal.has(state) ? null : "CANCELLED";
   }
@@ -89,6 +92,7 @@ const eventLabel: Record<SpecEvent["type"], string> = {
   requestChanges: "request changes",
   retry: "retry",
   import: "import",
+  executionFinished: "finish execution",
   cancel: "cancel",
 };
 

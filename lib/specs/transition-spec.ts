@@ -13,6 +13,7 @@ const activityType: Record<SpecEvent["type"], string> = {
   requestChanges: "spec.changes_requested",
   retry: "spec.retried",
   import: "spec.imported",
+  executionFinished: "spec.done",
   cancel: "spec.cancelled",
 };
 
