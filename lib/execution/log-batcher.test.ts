@@ -15,7 +15,9 @@ describe("log batcher", () => {
     expect(batches).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(batches.map((b) => b.length)).toEqual([50, 50, 20]);
-    expect(batches.flat().map((l) => l.text)).toEqual(Array.from({ length: 120 }, (_, i) => `line ${i}`));
+    expect(batches.flat().map((l) => l.text)).toEqual(
+      Array.from({ length: 120 }, (_, i) => `line ${i}`),
+    );
   });
 
   it("splits chunks into lines and flushes the rest on close", async () => {

@@ -1,6 +1,7 @@
 import { Download } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ExecutionView } from "@/components/execution/execution-view";
 import { PageHeader } from "@/components/shell/page-header";
 import { DesignView } from "@/components/specs/design-view";
 import { ImportSpecDialog } from "@/components/specs/import-spec-dialog";
@@ -15,6 +16,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { providerLabel } from "@/lib/agents/get-llm-provider";
 import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
 import { db } from "@/lib/db/client";
+import { listSpecTasks } from "@/lib/execution/list-spec-tasks";
 import type { SpecPhase } from "@/lib/generated/prisma/enums";
 import { can } from "@/lib/orgs/roles";
 import {
@@ -55,6 +57,9 @@ export default async function SpecPage({
     lastTabWithContent(spec.artifacts) ??
     tabs[0]!;
   const reviewPhase = spec.state.endsWith("_REVIEW") ? statePhase : null;
+  const executionStates = new Set(["EXECUTING", "VERIFYING", "DONE"]);
+  const showExecution = tabParam === "execution" || (!requested && executionStates.has(spec.state));
+  const executionTasks = showExecution ? await listSpecTasks(db(), { actor, specId: spec.id }) : [];
   const running = spec.state.endsWith("_RUNNING");
   const current = spec.artifacts.find((a) => a.phase === tab.phase && a.status !== "SUPERSEDED");
   const exportable = spec.artifacts.some((a) => a.status !== "SUPERSEDED");
@@ -150,10 +155,10 @@ export default async function SpecPage({
             <Link
               key={t.phase}
               href={`/${org.slug}/specs/${spec.id}?tab=${t.param}`}
-              aria-current={t.phase === tab.phase ? "page" : undefined}
+              aria-current={!showExecution && t.phase === tab.phase ? "page" : undefined}
               className={cn(
                 "-mb-px border-b-2 px-3 py-2 text-sm",
-                t.phase === tab.phase
+                !showExecution && t.phase === tab.phase
                   ? "border-foreground font-medium"
                   : "border-transparent text-muted-foreground hover:text-foreground",
               )}
@@ -161,44 +166,69 @@ export default async function SpecPage({
               {t.label}
             </Link>
           ))}
+          <Link
+            href={`/${org.slug}/specs/${spec.id}?tab=execution`}
+            aria-current={showExecution ? "page" : undefined}
+            className={cn(
+              "-mb-px border-b-2 px-3 py-2 text-sm",
+              showExecution
+                ? "border-foreground font-medium"
+                : "border-transparent text-muted-foreground hover:text-foreground",
+            )}
+          >
+            Execution
+          </Link>
         </nav>
-        <div className="grid gap-8 xl:grid-cols-[1fr_280px]">
-          <section aria-label={tab.label}>
-            {current ? (
-              <div className="grid gap-2">
-                <p className="text-muted-foreground text-xs">
-                  Version {current.version} · {current.status.toLowerCase()} ·{" "}
-                  {current.source === "HUMAN"
-                    ? `edited by ${current.author?.name ?? current.author?.email}`
-                    : current.source.toLowerCase()}
-                </p>
-                {tab.phase === "REQUIREMENTS" ? (
-                  <RequirementsView content={requirementsContentSchema.parse(current.content)} />
-                ) : null}
-                {tab.phase === "DESIGN" ? (
-                  <DesignView content={designContentSchema.parse(current.content)} />
-                ) : null}
-                {tab.phase === "TASKS" ? (
-                  <TasksView content={tasksContentSchema.parse(current.content)} />
-                ) : null}
-              </div>
+        {showExecution ? (
+          <section aria-label="Execution">
+            {executionTasks.length ? (
+              <ExecutionView orgSlug={org.slug} tasks={executionTasks} />
             ) : (
               <EmptyState
-                title={
-                  running && statePhase === tab.phase
-                    ? `Writing the ${tab.label.toLowerCase()}…`
-                    : `No ${tab.label.toLowerCase()} yet`
-                }
-                description={
-                  running && statePhase === tab.phase
-                    ? "This page updates by itself when the draft is ready."
-                    : "Each phase starts when the one before it is approved."
-                }
+                title="No tasks yet"
+                description="Tasks are queued here when the task graph is approved."
               />
             )}
           </section>
-          <SpecHistory phase={tab.phase} artifacts={spec.artifacts} approvals={spec.approvals} />
-        </div>
+        ) : (
+          <div className="grid gap-8 xl:grid-cols-[1fr_280px]">
+            <section aria-label={tab.label}>
+              {current ? (
+                <div className="grid gap-2">
+                  <p className="text-muted-foreground text-xs">
+                    Version {current.version} · {current.status.toLowerCase()} ·{" "}
+                    {current.source === "HUMAN"
+                      ? `edited by ${current.author?.name ?? current.author?.email}`
+                      : current.source.toLowerCase()}
+                  </p>
+                  {tab.phase === "REQUIREMENTS" ? (
+                    <RequirementsView content={requirementsContentSchema.parse(current.content)} />
+                  ) : null}
+                  {tab.phase === "DESIGN" ? (
+                    <DesignView content={designContentSchema.parse(current.content)} />
+                  ) : null}
+                  {tab.phase === "TASKS" ? (
+                    <TasksView content={tasksContentSchema.parse(current.content)} />
+                  ) : null}
+                </div>
+              ) : (
+                <EmptyState
+                  title={
+                    running && statePhase === tab.phase
+                      ? `Writing the ${tab.label.toLowerCase()}…`
+                      : `No ${tab.label.toLowerCase()} yet`
+                  }
+                  description={
+                    running && statePhase === tab.phase
+                      ? "This page updates by itself when the draft is ready."
+                      : "Each phase starts when the one before it is approved."
+                  }
+                />
+              )}
+            </section>
+            <SpecHistory phase={tab.phase} artifacts={spec.artifacts} approvals={spec.approvals} />
+          </div>
+        )}
       </main>
     </>
   );

@@ -1,0 +1,171 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { DiffView } from "@/components/execution/diff-view";
+import { LiveRefresh } from "@/components/execution/live-refresh";
+import { LogView } from "@/components/execution/log-view";
+import { PageHeader } from "@/components/shell/page-header";
+import { PhaseBadge, StatusBadge } from "@/components/ui/status-badge";
+import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
+import { db } from "@/lib/db/client";
+import { getTaskDetail } from "@/lib/execution/get-task-detail";
+import { cn } from "@/lib/utils/cn";
+
+export const metadata: Metadata = { title: "Task" };
+
+const tabs = [
+  { param: "log", label: "Log" },
+  { param: "diff", label: "Diff" },
+  { param: "verification", label: "Verification" },
+  { param: "cost", label: "Cost" },
+] as const;
+
+const inProgress = new Set(["QUEUED", "RUNNING", "VERIFYING"]);
+
+export default async function TaskPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string; taskId: string }>;
+  searchParams: Promise<{ tab?: string }>;
+}) {
+  const { org: orgSlug, taskId } = await params;
+  const { tab: tabParam } = await searchParams;
+  const { actor, org } = await requireOrgContext(orgSlug);
+  const { task, latest, logs } = await orNotFound(getTaskDetail(db(), { actor, taskId }));
+  const tab = tabs.find((t) => t.param === tabParam) ?? tabs[0];
+
+  return (
+    <>
+      <PageHeader
+        crumbs={[
+          { label: org.name, href: `/${org.slug}/projects` },
+          { label: task.spec.title, href: `/${org.slug}/specs/${task.spec.id}?tab=execution` },
+          { label: `Task ${task.key}` },
+        ]}
+      />
+      <LiveRefresh active={inProgress.has(task.status)} />
+      <main className="grid gap-5 p-6">
+        <header className="grid gap-2">
+          <div className="flex flex-wrap items-center gap-3">
+            <h1 className="font-semibold text-lg">
+              <span className="mr-2 font-mono text-muted-foreground text-base">{task.key}</span>
+              {task.title}
+            </h1>
+            <StatusBadge status={task.status} />
+            <PhaseBadge phase={task.phase} />
+          </div>
+          {task.description ? (
+            <p className="max-w-3xl text-muted-foreground text-sm">{task.description}</p>
+          ) : null}
+          <dl className="flex flex-wrap gap-x-6 gap-y-1 text-xs">
+            <div className="flex gap-1">
+              <dt className="text-muted-foreground">Id</dt>
+              <dd className="font-mono">{task.id}</dd>
+            </div>
+            <div className="flex gap-1">
+              <dt className="text-muted-foreground">Attempts</dt>
+              <dd>{task.attempts}</dd>
+            </div>
+            {latest?.branch ? (
+              <div className="flex gap-1">
+                <dt className="text-muted-foreground">Branch</dt>
+                <dd className="font-mono">{latest.branch}</dd>
+              </div>
+            ) : null}
+            {task.dependsOn.length ? (
+              <div className="flex gap-1">
+                <dt className="text-muted-foreground">Depends on</dt>
+                <dd className="font-mono">
+                  {task.dependsOn.map((d) => d.dependsOn.key).join(", ")}
+                </dd>
+              </div>
+            ) : null}
+          </dl>
+          {task.attentionReason || latest?.errorMessage ? (
+            <p
+              role="alert"
+              className="rounded-md border border-status-attention/40 bg-status-attention/10 px-3 py-2 text-sm"
+            >
+              {task.attentionReason ?? latest?.errorMessage}
+            </p>
+          ) : null}
+        </header>
+        <nav aria-label="Task views" className="flex gap-1 border-b">
+          {tabs.map((t) => (
+            <Link
+              key={t.param}
+              href={`/${org.slug}/tasks/${task.id}?tab=${t.param}`}
+              aria-current={t.param === tab.param ? "page" : undefined}
+              className={cn(
+                "-mb-px border-b-2 px-3 py-2 text-sm",
+                t.param === tab.param
+                  ? "border-foreground font-medium"
+                  : "border-transparent text-muted-foreground hover:text-foreground",
+              )}
+            >
+              {t.label}
+            </Link>
+          ))}
+        </nav>
+        {tab.param === "log" ? <LogView lines={logs} /> : null}
+        {tab.param === "diff" ? <DiffView diff={latest?.diff ?? null} /> : null}
+        {tab.param === "verification" ? (
+          latest?.verifications.length ? (
+            <ul className="grid gap-3">
+              {latest.verifications.map((v) => (
+                <li key={v.id} className="rounded-lg border">
+                  <div className="flex items-center gap-2 border-b px-3 py-1.5 text-sm">
+                    <span className="font-medium">{v.kind}</span>
+                    <code className="font-mono text-xs">{v.command}</code>
+                    <span className="ml-auto text-xs">
+                      exit {v.exitCode ?? "—"} · {(v.durationMs / 1000).toFixed(1)} s
+                    </span>
+                    <StatusBadge
+                      status={v.passed ? "DONE" : "FAILED"}
+                      label={v.passed ? "passed" : "failed"}
+                    />
+                  </div>
+                  <pre className="max-h-80 overflow-auto whitespace-pre-wrap p-3 font-mono text-xs">
+                    {v.output || "(no output)"}
+                  </pre>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-muted-foreground text-sm">
+              No verification has run yet (the project's setup, test and lint commands run after the
+              agent).
+            </p>
+          )
+        ) : null}
+        {tab.param === "cost" ? (
+          <table className="w-full max-w-xl text-sm">
+            <thead>
+              <tr className="text-left text-muted-foreground text-xs">
+                <th scope="col" className="py-1">
+                  Run
+                </th>
+                <th scope="col">Agent</th>
+                <th scope="col">Tokens in / out</th>
+                <th scope="col">Cost</th>
+              </tr>
+            </thead>
+            <tbody>
+              {task.runs.map((r) => (
+                <tr key={r.id} className="border-t">
+                  <td className="py-1">#{r.attempt}</td>
+                  <td>{r.agentKind?.toLowerCase() ?? "—"}</td>
+                  <td className="font-mono text-xs">
+                    {r.inputTokens.toLocaleString("en-US")} /{" "}
+                    {r.outputTokens.toLocaleString("en-US")}
+                  </td>
+                  <td className="font-mono text-xs">${Number(r.costUsd).toFixed(4)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,66 @@
+import "server-only";
+import { notFound } from "@/lib/api/app-error";
+import type { Db } from "@/lib/db/client";
+import { type Actor, assertCan } from "@/lib/orgs/roles";
+
+/** A task with its dependencies, its runs (newest first), the latest run's log, verification and cost. */
+export async function getTaskDetail(
+  db: Db,
+  options: { actor: Actor; taskId: string; logLimit?: number },
+) {
+  assertCan(options.actor, "read");
+  const task = await db.task.findFirst({
+    where: { id: options.taskId, orgId: options.actor.orgId },
+    include: {
+      spec: { select: { id: true, title: true, state: true, integrationBranch: true } },
+      project: { select: { id: true, name: true, localPath: true } },
+      dependsOn: {
+        select: { dependsOn: { select: { id: true, key: true, title: true, status: true } } },
+      },
+      runs: {
+        orderBy: { attempt: "desc" },
+        select: {
+          id: true,
+          attempt: true,
+          status: true,
+          agentKind: true,
+          branch: true,
+          commitSha: true,
+          summary: true,
+          diff: true,
+          errorMessage: true,
+          costUsd: true,
+          inputTokens: true,
+          outputTokens: true,
+          startedAt: true,
+          finishedAt: true,
+          verifications: {
+            orderBy: { createdAt: "asc" },
+            select: {
+              id: true,
+              kind: true,
+              command: true,
+              exitCode: true,
+              passed: true,
+              output: true,
+              durationMs: true,
+            },
+          },
+        },
+      },
+    },
+  });
+  if (!task) throw notFound("Task");
+  const latest = task.runs[0];
+  const logs = latest
+    ? (
+        await db.runLog.findMany({
+          where: { runId: latest.id },
+          orderBy: { seq: "desc" },
+          take: options.logLimit ?? 2000,
+          select: { seq: true, stream: true, text: true, createdAt: true },
+        })
+      ).reverse()
+    : [];
+  return { task, latest, logs };
+}
