@@ -31,6 +31,8 @@ export function LogView({ lines }: { lines: Line[] }) {
       ref={box}
       role="log"
       aria-label="Run log"
+      // A scrollable region must take focus so keyboard users can scroll it (axe: scrollable-region-focusable).
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: see above
       tabIndex={0}
       onScroll={(e) => {
         const el = e.currentTarget;
