@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import {
   createProject,
@@ -33,7 +34,8 @@ async function startSpec(page: Page, orgSlug: string): Promise<string> {
 
 /** The spec's state badge next to its title. */
 function stateBadge(page: Page, label: string): Locator {
-  return page.getByRole("main").getByText(label, { exact: true });
+  // The spec's own badge, in its header (task rows below have status badges too).
+  return page.getByRole("main").locator("header").first().getByText(label, { exact: true });
 }
 
 /** The current phase's content (the tab's panel). */
@@ -66,7 +68,8 @@ async function expectStep(page: Page, step: string, status: string): Promise<voi
 /** A spec of a fresh ticket, waited for until its requirements are in review. */
 async function specInRequirementsReview(page: Page) {
   const account = await signUp(page, { name: "Ada Lovelace" });
-  await createProject(page, account.orgSlug);
+  const repoPath = makeGitRepo();
+  await createProject(page, account.orgSlug, { localPath: repoPath });
   const ticket = await createTicket(page, account.orgSlug, {
     title: unique("Export the board"),
     description,
@@ -74,13 +77,15 @@ async function specInRequirementsReview(page: Page) {
   const specId = await startSpec(page, account.orgSlug);
   // Drafted by the worker; the page picks it up without a reload.
   await expect(stateBadge(page, "Requirements review")).toBeVisible({ timeout: 20_000 });
-  return { account, ticket, specId };
+  return { account, ticket, specId, repoPath };
 }
 
-test("a spec goes from ticket to approved requirements, design and tasks; changes requested on the way stay in history", async ({
+test("a spec goes from ticket to approved requirements, design and tasks, then agents execute it to done; changes requested on the way stay in history", async ({
   page,
 }) => {
-  const { account, ticket, specId } = await specInRequirementsReview(page);
+  // Four phases, a full execution by the worker, and a walk through the results.
+  test.slow();
+  const { account, ticket, specId, repoPath } = await specInRequirementsReview(page);
   const requirements = content(page, "Requirements");
 
   await test.step("requirements drafted by the offline provider, in EARS", async () => {
@@ -162,30 +167,75 @@ test("a spec goes from ticket to approved requirements, design and tasks; change
     expect(await tasks.getByRole("listitem").count()).toBeGreaterThanOrEqual(4);
   });
 
-  async function expectExecuting(): Promise<void> {
-    await expect(stateBadge(page, "Executing")).toBeVisible({ timeout: 20_000 });
-    for (const step of ["Requirements", "Design", "Tasks"])
+  async function expectDone(): Promise<void> {
+    await expect(stateBadge(page, "Done")).toBeVisible({ timeout: 60_000 });
+    for (const step of ["Requirements", "Design", "Tasks", "Execution"])
       await expectStep(page, step, "approved");
-    await expectStep(page, "Execution", "running");
     await expect(page.getByRole("button", { name: /^Approve/ })).toHaveCount(0);
   }
 
-  await test.step("approve the tasks: the spec executes, also after a reload", async () => {
+  await test.step("approve the tasks: agents run them, and the spec ends done, also after a reload", async () => {
     await page.getByRole("button", { name: /Approve tasks/ }).click();
-    await expectExecuting();
+    const execution = page.getByRole("main").getByRole("region", { name: "Execution" });
+    await expect(execution.getByRole("list", { name: "Tasks" })).toBeVisible({ timeout: 20_000 });
+    await expectDone();
+    const count = await execution.getByRole("listitem").count();
+    await expect(execution.getByText(`${count} of ${count} tasks done`)).toBeVisible();
     await page.reload();
-    await expectExecuting();
+    await expectDone();
+    await page.goto(`/${account.orgSlug}/specs/${specId}?tab=tasks`);
     await expect(content(page, "Tasks").getByText("Version 1 · approved · agent")).toBeVisible();
   });
 
-  await test.step("the ticket lists the spec and offers no second one", async () => {
+  await test.step("a task page shows its log and its diff", async () => {
+    await page.goto(`/${account.orgSlug}/specs/${specId}?tab=execution`);
+    await page
+      .getByRole("main")
+      .getByRole("region", { name: "Execution" })
+      .getByRole("link")
+      .first()
+      .click();
+    await expect(page).toHaveURL(/\/tasks\/tsk_/);
+    await expect(page.getByRole("log", { name: "Run log" })).toContainText("offline agent");
+    await page.getByRole("link", { name: "Diff" }).click();
+    await expect(page.getByRole("region", { name: /^\.trellis\/tasks\// })).toContainText("+");
+    await page.getByRole("link", { name: "Verification" }).click();
+    await expect(page.getByRole("main")).toContainText(/No verification has run|passed/);
+  });
+
+  await test.step("the timeline shows each task queued, started, verified and done", async () => {
+    await page.goto(`/${account.orgSlug}/activity?type=task`);
+    for (const sentence of [
+      "Task 1 queued",
+      "Task 1 started",
+      "Task 1 is being verified",
+      "Task 1 done",
+    ]) {
+      await expect(page.getByText(sentence, { exact: false }).first()).toBeVisible();
+    }
+  });
+
+  await test.step("the integration branch holds the work in the repository", async () => {
+    const branches = execFileSync("git", ["-C", repoPath, "branch", "--list", "trellis/*"], {
+      encoding: "utf8",
+    });
+    expect(branches).toMatch(/trellis\/[a-z0-9-]+\n?/);
+    const head = execFileSync("git", ["-C", repoPath, "rev-parse", "--abbrev-ref", "HEAD"], {
+      encoding: "utf8",
+    }).trim();
+    expect(head).toBe("main");
+  });
+
+  await test.step("the ticket lists the finished spec and offers a new one", async () => {
+    await page.goto(`/${account.orgSlug}/specs/${specId}`);
     await page.getByRole("link", { name: /^Ticket #\d+$/ }).click();
     await expect(page).toHaveURL(`/${account.orgSlug}/tickets/${ticket.id}`);
     const specs = page.getByRole("region", { name: "Specs" });
     const link = specs.getByRole("link", { name: new RegExp(ticket.name) });
     await expect(link).toHaveAttribute("href", `/${account.orgSlug}/specs/${specId}`);
-    await expect(link).toContainText("Executing");
-    await expect(specs.getByRole("button", { name: "Start spec" })).toHaveCount(0);
+    await expect(link).toContainText("Done");
+    // Only an unfinished spec blocks a second one.
+    await expect(specs.getByRole("button", { name: "Start spec" })).toBeVisible();
   });
 });
 
@@ -278,8 +328,18 @@ test("with every approval gate on auto-approve, a started spec reaches execution
 
   await createTicket(page, orgSlug, { projectName: name, description });
   await startSpec(page, orgSlug);
-  await expect(stateBadge(page, "Executing")).toBeVisible({ timeout: 30_000 });
+  // With every gate on auto, the spec goes on to execution (and, with the offline agent, to done).
+  await expect(
+    page
+      .getByRole("main")
+      .locator("header")
+      .first()
+      .getByText(/^(Executing|Done)$/),
+  ).toBeVisible({
+    timeout: 30_000,
+  });
   for (const step of ["Requirements", "Design", "Tasks"]) await expectStep(page, step, "approved");
+  await page.goto(`${new URL(page.url()).pathname}?tab=tasks`);
   await expect(content(page, "Tasks").getByText("Version 1 · approved · agent")).toBeVisible();
   await expect(version(page, 1)).toContainText("Approved automatically");
 });

@@ -18,6 +18,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRELLIS_ROLE: z.enum(["web", "worker", "cli", "test"]).default("web"),
   // Fixed port for the embedded Postgres (e.g. to point psql at it); a free one is picked when unset.
+  /** Tasks the built-in agent runner of one worker runs at once. */
+  AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   // Claude through the Anthropic API; unset means the labelled offline provider answers instead.
   ANTHROPIC_API_KEY: z.string().min(1).optional(),

@@ -3,9 +3,13 @@
 // built-in agent runner). The launcher starts it with
 // `node --conditions=react-server --import tsx worker/main.ts`, so domain modules marked
 // `import "server-only"` can be imported here as they are in the web server.
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { functions } from "@/inngest/functions";
+import { db } from "@/lib/db/client";
 import { env, inngestEnabled } from "@/lib/env";
+import { startExecutor } from "@/lib/execution/start-executor";
 import { type DbosWorker, launchDbosWorker } from "@/lib/jobs/dbos-engine";
 import { childLogger } from "@/lib/logger";
 
@@ -38,6 +42,13 @@ async function main(): Promise<void> {
     dbos = await launchDbosWorker({ databaseUrl: url, functions });
   }
 
+  // The built-in agent runner: claims tasks of approved task graphs and runs them in worktrees.
+  const executor = startExecutor(db(), {
+    workerId: `${os.hostname()}-${process.pid}`,
+    worktreesRoot: path.resolve(env().DATA_DIR, "worktrees"),
+    concurrency: env().AGENT_CONCURRENCY,
+  });
+
   const heartbeat = setInterval(() => {
     pool.query("SELECT 1").then(
       () => log.debug({ rssMb: Math.round(process.memoryUsage.rss() / 1e6) }, "worker heartbeat"),
@@ -53,7 +64,9 @@ async function main(): Promise<void> {
     clearInterval(heartbeat);
     // Don't let a hung connection keep a stopped worker alive.
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
-    (dbos?.shutdown({ graceMs: WORKFLOW_GRACE_MS }) ?? Promise.resolve())
+    executor
+      .stop()
+      .then(() => dbos?.shutdown({ graceMs: WORKFLOW_GRACE_MS }))
       .catch((error: unknown) => log.warn({ err: error }, "DBOS did not shut down cleanly"))
       .then(() => pool.end())
       .finally(() => process.exit(0));

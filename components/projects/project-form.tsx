@@ -18,6 +18,7 @@ export interface ProjectFormValues {
   setupCommand: string;
   testCommand: string;
   lintCommand: string;
+  agentCommand: string;
   approvalRequirements: "MANUAL" | "AUTO";
   approvalDesign: "MANUAL" | "AUTO";
   approvalTasks: "MANUAL" | "AUTO";
@@ -30,6 +31,7 @@ const empty: ProjectFormValues = {
   setupCommand: "",
   testCommand: "",
   lintCommand: "",
+  agentCommand: "",
   approvalRequirements: "MANUAL",
   approvalDesign: "MANUAL",
   approvalTasks: "MANUAL",
@@ -140,6 +142,20 @@ export function ProjectForm({
             </FormField>
           ))}
         </fieldset>
+        <FormField
+          id="agentCommand"
+          label="Agent command"
+          error={errors.agentCommand}
+          hint="Optional: a command-line coding agent run in each task's worktree, with the task in TRELLIS_TASK_* variables. Empty: Claude when an API key is set, else the offline agent."
+        >
+          <Input
+            {...fieldControlProps("agentCommand", { error: errors.agentCommand, hint: "x" })}
+            value={values.agentCommand}
+            onChange={set("agentCommand")}
+            className="font-mono"
+            spellCheck={false}
+          />
+        </FormField>
         <fieldset className="grid gap-3 sm:grid-cols-3">
           <legend className="mb-2 font-medium text-sm">Approval gates</legend>
           {approvalFields.map((f) => (

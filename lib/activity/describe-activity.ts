@@ -18,12 +18,13 @@ export interface DescribableActivity {
 }
 
 /** Event families, in the order the timeline's filter chips show them. */
-export const activityFamilies = ["org", "member", "project", "ticket", "spec", "tasks"] as const;
+export const activityFamilies = ["org", "member", "project", "ticket", "spec", "task"] as const;
 export type ActivityFamily = (typeof activityFamilies)[number];
 
 /** The family of an event type ("ticket.created" -> "ticket"), or null for one the timeline has no icon for. */
 export function activityFamily(type: string): ActivityFamily | null {
-  const prefix = type.split(".")[0];
+  // "tasks.created" (a graph became tasks) files under the task family.
+  const prefix = type.split(".")[0] === "tasks" ? "task" : type.split(".")[0];
   return activityFamilies.find((f) => f === prefix) ?? null;
 }
 
@@ -80,6 +81,12 @@ function phaseName(data: unknown): string {
 function version(data: unknown): string {
   const v = field(data, "version");
   return typeof v === "number" ? ` (version ${v})` : "";
+}
+
+function taskRef(data: unknown): string {
+  const key = text(data, "key");
+  const title = text(data, "title");
+  return [key, title].filter(Boolean).join(" ") || "";
 }
 
 function changedFields(data: unknown): string {
@@ -171,6 +178,22 @@ export function describeActivity(event: DescribableActivity): string {
       const count = field(d, "count");
       return `${typeof count === "number" ? count : "The"} tasks queued from the approved task graph${inProject}`;
     }
+    case "task.queued":
+      return `Task ${taskRef(d)} queued`;
+    case "task.started":
+      return `Task ${taskRef(d)} started${text(d, "workerId") ? ` on ${text(d, "workerId")}` : ""}`;
+    case "task.verifying":
+      return `Task ${taskRef(d)} is being verified`;
+    case "task.completed":
+      return `Task ${taskRef(d)} done`;
+    case "task.failed":
+      return `Task ${taskRef(d)} failed${(text(d, "reason") ?? text(d, "error")) ? `: ${text(d, "reason") ?? text(d, "error")}` : ""}`;
+    case "task.requeued":
+      return `Task ${taskRef(d)} requeued${text(d, "reason") ? `: ${text(d, "reason")}` : ""}`;
+    case "task.needs_attention":
+      return `Task ${taskRef(d)} needs attention${text(d, "reason") ? `: ${text(d, "reason")}` : ""}`;
+    case "task.cancelled":
+      return `${who} cancelled task ${taskRef(d)}`;
     default:
       return `${who} · ${event.type}`;
   }

@@ -36,7 +36,7 @@ export async function listActivity(db: Db, options: { actor: Actor; input?: List
       ...(type ? { type } : {}),
       ...(input.projectId ? { projectId: input.projectId } : {}),
     },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: [{ seq: "desc" }],
     take: input.limit + 1,
     ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
     select: {

@@ -26,6 +26,7 @@ export async function createProject(db: Db, options: { actor: Actor; input: Crea
         setupCommand: input.setupCommand,
         testCommand: input.testCommand,
         lintCommand: input.lintCommand,
+        agentCommand: input.agentCommand,
         approvalRequirements: input.approvalRequirements,
         approvalDesign: input.approvalDesign,
         approvalTasks: input.approvalTasks,

@@ -26,6 +26,7 @@ export const projectFieldsSchema = z.object({
   setupCommand: command,
   testCommand: command,
   lintCommand: command,
+  agentCommand: command,
   approvalRequirements: approvalMode.default("MANUAL"),
   approvalDesign: approvalMode.default("MANUAL"),
   approvalTasks: approvalMode.default("MANUAL"),

@@ -6,6 +6,7 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SpecPhase } from "@/lib/generated/prisma/enums";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { applyQueueReadyTasks } from "@/lib/tasks/queue-ready-tasks";
 import { tasksContentSchema } from "./artifact-schemas";
 import { nextArtifactVersion } from "./next-artifact-version";
 import type { SpecPhaseRequest } from "./phase-event";
@@ -103,6 +104,8 @@ async function materializeTasks(
     specId: options.specId,
     data: { count: tasks.length },
   });
+  // Tasks with no unmet dependency are queued at once; the rest as their dependencies finish.
+  await applyQueueReadyTasks(tx, { specId: options.specId });
 }
 
 /** A person approves the phase under review; the next phase is queued. */

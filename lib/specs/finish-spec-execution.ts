@@ -14,7 +14,9 @@ export async function finishSpecExecution(db: Db, options: { orgId: string; spec
       select: { state: true, integrationBranch: true },
     });
     if (!spec || (spec.state !== "EXECUTING" && spec.state !== "VERIFYING")) return false;
-    const unfinished = await tx.task.count({ where: { specId: options.specId, status: { not: "DONE" } } });
+    const unfinished = await tx.task.count({
+      where: { specId: options.specId, status: { not: "DONE" } },
+    });
     const total = await tx.task.count({ where: { specId: options.specId } });
     if (total === 0 || unfinished > 0) return false;
     await transitionSpec(tx, {

@@ -99,7 +99,7 @@ function activityReader(specId: string) {
   return async () => {
     const rows = await db.activityEvent.findMany({
       where: { specId },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      orderBy: { seq: "asc" },
       select: { id: true, type: true, data: true },
     });
     const fresh = rows.filter((row) => !seen.has(row.id));
@@ -200,7 +200,15 @@ describe("runSpecPhase with the offline provider", () => {
     expect(next).toBeNull();
     expect(sentRequests()).toEqual([]);
     expect((await specOf(spec.id)).state).toBe("EXECUTING");
-    expect(await activity()).toEqual(["spec.approved TASKS_REVIEW->EXECUTING", "tasks.created"]);
+    const roots = tasksContentSchema
+      .parse((await artifacts(spec.id, "TASKS"))[0]!.content)
+      .tasks.filter((t) => t.dependsOn.length === 0);
+    // (sorted by the reader)
+    expect(await activity()).toEqual([
+      "spec.approved TASKS_REVIEW->EXECUTING",
+      ...roots.map(() => "task.queued PENDING->QUEUED"),
+      "tasks.created",
+    ]);
 
     const [tasksArtifact] = await artifacts(spec.id, "TASKS");
     expect(tasksArtifact?.status).toBe("APPROVED");
@@ -211,7 +219,13 @@ describe("runSpecPhase with the offline provider", () => {
       select: { id: true, key: true, title: true, status: true, requirementIds: true },
     });
     expect(rows.map((r) => [r.key, r.title, r.status, r.requirementIds])).toEqual(
-      graph.tasks.map((t) => [t.key, t.title, "PENDING", t.requirementIds]),
+      // Tasks with no dependency are queued at once; the rest wait for theirs.
+      graph.tasks.map((t) => [
+        t.key,
+        t.title,
+        t.dependsOn.length ? "PENDING" : "QUEUED",
+        t.requirementIds,
+      ]),
     );
     const keyOf = new Map(rows.map((r) => [r.id, r.key]));
     const edges = await db.taskDependency.findMany({

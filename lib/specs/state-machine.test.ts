@@ -94,6 +94,8 @@ describe("importing Markdown into a spec", () => {
 
   it("finishes execution only from executing", () => {
     expect(nextSpecState("EXECUTING", { type: "executionFinished" })).toBe("DONE");
-    expect(() => nextSpecState("TASKS_REVIEW", { type: "executionFinished" })).toThrowError(/tasks review/);
+    expect(() => nextSpecState("TASKS_REVIEW", { type: "executionFinished" })).toThrowError(
+      /tasks review/,
+    );
   });
 });

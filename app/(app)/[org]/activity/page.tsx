@@ -35,7 +35,7 @@ const familyMeta: Record<ActivityFamily, { label: string; icon: LucideIcon }> = 
   project: { label: "Projects", icon: FolderGit2 },
   ticket: { label: "Tickets", icon: Ticket },
   spec: { label: "Specs", icon: FileText },
-  tasks: { label: "Tasks", icon: ListChecks },
+  task: { label: "Tasks", icon: ListChecks },
 };
 
 const timeFormat = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit" });

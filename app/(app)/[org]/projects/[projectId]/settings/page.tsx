@@ -40,6 +40,7 @@ export default async function ProjectSettingsPage({
               setupCommand: project.setupCommand ?? "",
               testCommand: project.testCommand ?? "",
               lintCommand: project.lintCommand ?? "",
+              agentCommand: project.agentCommand ?? "",
               approvalRequirements: project.approvalRequirements,
               approvalDesign: project.approvalDesign,
               approvalTasks: project.approvalTasks,

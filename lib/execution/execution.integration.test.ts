@@ -1,0 +1,267 @@
+// Execution end to end in one process: approved task graphs run by the built-in
+// runner (offline and command-line agents) on a real temporary git repository.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
+import type { Actor } from "@/lib/orgs/roles";
+import { createProject } from "@/lib/projects/create-project";
+import { approvePhase } from "@/lib/specs/approve-phase";
+import type { TasksContent } from "@/lib/specs/artifact-schemas";
+import { createSpec } from "@/lib/specs/create-spec";
+import { cancelTask } from "@/lib/tasks/cancel-task";
+import { makeGitRepo } from "@/lib/testing/git-repo";
+import { createTicket } from "@/lib/tickets/create-ticket";
+import { createUserWithOrg } from "@/prisma/factories";
+import { startExecutor } from "./start-executor";
+
+let database: TestDatabase;
+let db: TestDatabase["db"];
+let actor: Actor;
+const worktreesRoot = mkdtempSync(path.join(os.tmpdir(), "trellis-worktrees-"));
+
+function task(key: string, dependsOn: string[], description = "") {
+  return {
+    key,
+    title: `Task ${key}`,
+    description,
+    phase: "IMPLEMENTATION" as const,
+    estimateMinutes: 10,
+    files: [],
+    dependsOn,
+    requirementIds: [],
+  };
+}
+
+/** A spec whose task graph is approved (so its ready tasks are queued), on a fresh repository. */
+async function approvedGraph(
+  tasks: TasksContent["tasks"],
+  project: { agentCommand?: string; testCommand?: string } = {},
+) {
+  const repo = makeGitRepo();
+  const p = await createProject(db, {
+    actor,
+    input: { name: `Repo ${path.basename(repo)}`, localPath: repo, ...project },
+  });
+  const ticket = await createTicket(db, {
+    actor,
+    input: { projectId: p.id, title: `Work ${path.basename(repo)}` },
+  });
+  const spec = await createSpec(db, { actor, input: { ticketId: ticket.id } });
+  await db.spec.update({ where: { id: spec.id }, data: { state: "TASKS_REVIEW" } });
+  await db.specArtifact.create({
+    data: { orgId: actor.orgId, specId: spec.id, phase: "TASKS", version: 1, content: { tasks } },
+  });
+  await approvePhase(db, { actor, input: { specId: spec.id, phase: "TASKS" } });
+  return { repo, specId: spec.id };
+}
+
+/** What the runs said, to make a timeout readable. */
+async function runReport(): Promise<string> {
+  const runs = await db.run.findMany({
+    orderBy: { createdAt: "asc" },
+    select: {
+      status: true,
+      errorMessage: true,
+      task: { select: { key: true, status: true, specId: true } },
+    },
+  });
+  return runs
+    .map(
+      (r) =>
+        `${r.task?.specId} ${r.task?.key} ${r.task?.status} run=${r.status} ${r.errorMessage ?? ""}`,
+    )
+    .join("\n");
+}
+
+async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 45_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out waiting; last value: ${JSON.stringify(value)}\n${await runReport()}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const git = (repo: string, ...args: string[]) =>
+  execFileSync("git", ["-C", repo, ...args], { encoding: "utf8" }).trim();
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.db;
+  const owner = await createUserWithOrg(db, "Ada");
+  actor = owner.actor;
+  // PRO allows 5 agents at once; the runner's own concurrency (2) is what limits these tests.
+  await db.organization.update({ where: { id: actor.orgId }, data: { plan: "PRO" } });
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+describe("execution", () => {
+  it("runs a six-task diamond at concurrency 2: dependencies first, every branch merged", async () => {
+    const sleep = "[offline:sleep 400]";
+    const { repo, specId } = await approvedGraph(
+      [
+        task("1", [], sleep),
+        task("2", ["1"], sleep),
+        task("3", ["1"], sleep),
+        task("4", ["1"], sleep),
+        task("5", ["2", "3"], sleep),
+        task("6", ["4", "5"], sleep),
+      ],
+      { testCommand: "test -f README.md" },
+    );
+    const executor = startExecutor(db, {
+      workerId: "w-diamond",
+      worktreesRoot,
+      concurrency: 2,
+      pollMs: 100,
+    });
+    try {
+      await waitFor(
+        () => db.spec.findUniqueOrThrow({ where: { id: specId }, select: { state: true } }),
+        (s) => s.state === "DONE",
+      );
+    } finally {
+      await executor.stop();
+    }
+
+    const tasks = await db.task.findMany({
+      where: { specId },
+      include: { dependsOn: { select: { dependsOn: { select: { finishedAt: true } } } } },
+    });
+    expect(tasks.map((t) => t.status)).toEqual(Array(6).fill("DONE"));
+    for (const t of tasks) {
+      for (const dep of t.dependsOn)
+        expect(t.startedAt!.getTime()).toBeGreaterThanOrEqual(dep.dependsOn.finishedAt!.getTime());
+    }
+    const edges = tasks.flatMap((t) => [
+      { at: t.startedAt!.getTime(), delta: 1 },
+      { at: t.finishedAt!.getTime(), delta: -1 },
+    ]);
+    edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+    let running = 0;
+    let peak = 0;
+    for (const e of edges) {
+      running += e.delta;
+      peak = Math.max(peak, running);
+    }
+    expect(peak).toBe(2);
+
+    const spec = await db.spec.findUniqueOrThrow({ where: { id: specId } });
+    const branch = spec.integrationBranch!;
+    const files = git(repo, "ls-tree", "-r", "--name-only", branch).split("\n");
+    for (const key of ["1", "2", "3", "4", "5", "6"]) {
+      expect(files.some((f) => f.startsWith(`.trellis/tasks/${key}-`))).toBe(true);
+    }
+    const subjects = git(repo, "log", "--format=%s", branch).split("\n");
+    for (const key of ["1", "2", "3", "4", "5", "6"]) {
+      expect(subjects.filter((s) => s === `${key} Task ${key}`)).toHaveLength(1);
+    }
+    // The user's checkout is untouched: still on main, with no task files.
+    expect(git(repo, "rev-parse", "--abbrev-ref", "HEAD")).toBe("main");
+    expect(existsSync(path.join(repo, ".trellis"))).toBe(false);
+    const verifications = await db.verification.count({ where: { run: { specId } } });
+    expect(verifications).toBe(6);
+  });
+
+  it("runs a command-line agent: its change lands; a failing script fails the task with its output", async () => {
+    const good = await approvedGraph([task("1", [])], {
+      agentCommand: 'echo "from the cli agent: $TRELLIS_TASK_TITLE" > cli.txt',
+    });
+    const bad = await approvedGraph([task("1", [])], {
+      agentCommand: "echo boom on stderr >&2; exit 3",
+    });
+    const executor = startExecutor(db, {
+      workerId: "w-cli",
+      worktreesRoot,
+      concurrency: 2,
+      pollMs: 100,
+    });
+    try {
+      await waitFor(
+        () =>
+          db.task.findMany({
+            where: { specId: { in: [good.specId, bad.specId] } },
+            select: { status: true },
+          }),
+        (ts) => ts.every((t) => t.status === "DONE" || t.status === "FAILED"),
+      );
+    } finally {
+      await executor.stop();
+    }
+    const goodSpec = await db.spec.findUniqueOrThrow({ where: { id: good.specId } });
+    expect(goodSpec.state).toBe("DONE");
+    expect(git(good.repo, "show", `${goodSpec.integrationBranch}:cli.txt`)).toBe(
+      "from the cli agent: Task 1",
+    );
+
+    const failed = await db.task.findFirstOrThrow({
+      where: { specId: bad.specId },
+      include: { runs: true },
+    });
+    expect(failed.status).toBe("FAILED");
+    expect(failed.runs[0]?.errorMessage).toMatch(/boom on stderr/);
+    expect(failed.runs[0]?.errorMessage).toMatch(/3/);
+  });
+
+  it("fails a task over its time limit with the reason, and cancel stops the agent and removes the worktree", async () => {
+    const slow = await approvedGraph([task("1", [], "[offline:sleep 20000]")]);
+    await db.task.updateMany({ where: { specId: slow.specId }, data: { timeoutSeconds: 1 } });
+    const cancelled = await approvedGraph([task("1", [], "[offline:sleep 20000]")]);
+    const executor = startExecutor(db, {
+      workerId: "w-limits",
+      worktreesRoot,
+      concurrency: 2,
+      pollMs: 100,
+      heartbeatMs: 200,
+    });
+    try {
+      const victim = await waitFor(
+        () => db.task.findFirstOrThrow({ where: { specId: cancelled.specId } }),
+        (t) => t.status === "RUNNING",
+      );
+      await waitFor(
+        () => db.runLog.count({ where: { run: { taskId: victim.id } } }),
+        (n) => n > 0,
+        10_000,
+      ).catch(() => 0);
+      await cancelTask(db, { actor, taskId: victim.id });
+      const cancelledRun = await waitFor(
+        () =>
+          db.run.findFirstOrThrow({ where: { taskId: victim.id }, orderBy: { attempt: "desc" } }),
+        (r) => r.status !== "RUNNING",
+        15_000,
+      );
+      expect(cancelledRun.status).toBe("CANCELLED");
+      await waitFor(
+        async () => existsSync(path.join(worktreesRoot, victim.id)),
+        (exists) => !exists,
+        10_000,
+      );
+
+      const timedOut = await waitFor(
+        () => db.task.findFirstOrThrow({ where: { specId: slow.specId }, include: { runs: true } }),
+        (t) => t.status === "FAILED",
+        20_000,
+      );
+      expect(timedOut.runs[0]?.status).toBe("TIMED_OUT");
+      expect(timedOut.runs[0]?.errorMessage).toMatch(/time limit/);
+    } finally {
+      await executor.stop();
+    }
+  });
+});

@@ -1,0 +1,206 @@
+import "server-only";
+import { z } from "zod";
+import { plans } from "@/lib/billing/plans";
+import type { Db } from "@/lib/db/client";
+import type { ActorKind } from "@/lib/generated/prisma/enums";
+import { DEFAULT_LEASE_MS } from "./retry-policy";
+
+export const claimTasksSchema = z.object({
+  workerId: z.string().min(1).max(200),
+  limit: z.number().int().min(1).max(100).default(1),
+  leaseMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(24 * 60 * 60 * 1000)
+    .default(DEFAULT_LEASE_MS),
+});
+export type ClaimTasksInput = z.input<typeof claimTasksSchema>;
+
+/** A task a worker now holds until `leaseExpiresAt` (extended by heartbeatTask). */
+export interface ClaimedTask {
+  id: string;
+  orgId: string;
+  projectId: string;
+  specId: string;
+  key: string;
+  title: string;
+  /** This attempt's number (1 for the first run); pass it back as the lease's `attempt`. */
+  attempts: number;
+  maxAttempts: number;
+  timeoutSeconds: number;
+  agentKind: string | null;
+  startedAt: Date;
+  leaseExpiresAt: Date;
+}
+
+// The plan table as two parallel arrays, so SQL can look a plan's limit up by name.
+const planNames = Object.keys(plans);
+const planCaps = Object.values(plans).map((limits) => limits.concurrentAgents);
+
+/**
+ * Organizations locked beyond `limit`, so that one with nothing to give right now
+ * (every queued task backing off, or its row changed since this statement's
+ * snapshot) does not leave the claim empty while others have work.
+ */
+const SPARE_TURNS = 3;
+
+/**
+ * Claims up to `limit` QUEUED tasks whose notBefore has passed, for `workerId`:
+ * RUNNING, leased for `leaseMs`, attempts + 1, a "task.started" event each.
+ * Concurrent claimers never get the same task, no organization ever has more
+ * tasks RUNNING or VERIFYING than its plan's concurrentAgents, organizations
+ * take turns, and within one organization tasks go by rank, then age. An empty
+ * result means nothing is claimable right now (or the organizations with work
+ * are being claimed by someone else this instant): poll again.
+ *
+ * One SQL statement (one round trip, one implicit transaction). Per organization
+ * it reads columns a trigger on Task keeps exact (migration task_queue_rotation):
+ * activeTasks, and claimTurnAt, the organization's place in a round-robin — null
+ * while nothing is queued or it is at its limit, else when it was last served
+ * (or when work arrived) — so the least recently served goes first, and the cost
+ * of a claim does not grow with the number of organizations or tasks.
+ *
+ *  turn     The next `limit` + 3 organizations in the rotation with room
+ *           (activeTasks < plan limit), walking the index on (claimTurnAt, id),
+ *           locked FOR NO KEY UPDATE SKIP LOCKED: a claimer skips an organization
+ *           another one is claiming for and takes the next, so claims for one
+ *           organization are serialised. A row changed since this statement's
+ *           snapshot is locked in its latest version and its conditions checked
+ *           again, so activeTasks is exact, and one served meanwhile (claimTurnAt
+ *           moved past this statement's start) is skipped; `fresh` (xmin as locked
+ *           = xmin in the snapshot) tells whether the snapshot's view of its tasks
+ *           is current too. NO KEY UPDATE does not block inserts that reference
+ *           the row. An organization waiting for a backoff has its turn at the
+ *           backoff's end (see rotate).
+ *  chosen   For each fresh one with room, its first (limit - active) claimable
+ *           tasks by rank, createdAt, id, numbered k = 1, 2, ...; a task's turn
+ *           is `slot = active + k`. The lowest slots win, ties to the organization
+ *           whose turn came first: with batch size 1 that is plain round-robin,
+ *           and a batch spreads over organizations the same way.
+ *  claimed  Locks those tasks FOR UPDATE SKIP LOCKED (status re-checked on the
+ *           latest row version, so a task cancelled meanwhile is skipped) and
+ *           starts them. The trigger moves the counters at the end of the
+ *           statement.
+ *  rotate   A served organization goes to the back (claimTurnAt = now), or out
+ *           of the rotation once at its limit (the trigger brings it back when
+ *           one of its tasks stops running). One whose queued tasks are all
+ *           backing off waits for the earliest notBefore. The others keep their
+ *           place.
+ *  event    The activity events, inserted by the same statement — the columns
+ *           recordActivity writes; a round trip per event would cost more than
+ *           the claim itself.
+ *
+ * The leading comment names the statement, so a client configured with a
+ * statementNameGenerator can prepare it once per connection (see bench/scheduler.ts).
+ */
+export async function claimTasks(
+  db: Db,
+  options: ClaimTasksInput & { now?: Date; actorKind?: ActorKind },
+): Promise<ClaimedTask[]> {
+  const { workerId, limit, leaseMs } = claimTasksSchema.parse(options);
+  const now = options.now ?? new Date();
+  const leaseExpiresAt = new Date(now.getTime() + leaseMs);
+  const actorKind = options.actorKind ?? "AGENT";
+
+  const claimed = await db.$queryRaw<(ClaimedTask & { slot: number; turnAt: number })[]>`
+    /* trellis:claim-tasks */
+    WITH
+    turn AS (
+      SELECT o.id, o."claimTurnAt", o."activeTasks" AS active,
+        (${planCaps}::int[])[array_position(${planNames}::text[], o.plan::text)] AS cap,
+        o.xmin = (SELECT seen.xmin FROM "Organization" seen WHERE seen.id = o.id) AS fresh
+      FROM "Organization" o
+      WHERE o."claimTurnAt" <= GREATEST(${now}::timestamptz, statement_timestamp())
+        AND o."activeTasks" < (${planCaps}::int[])[array_position(${planNames}::text[], o.plan::text)]
+      ORDER BY o."claimTurnAt", o.id
+      LIMIT ${limit + SPARE_TURNS}
+      FOR NO KEY UPDATE OF o SKIP LOCKED
+    ),
+    chosen AS (
+      SELECT c.id, turn.active + c.k AS slot, turn."claimTurnAt" AS "turnAt"
+      FROM turn
+      CROSS JOIN LATERAL unnest(ARRAY(
+        SELECT t.id
+        FROM "Task" t
+        WHERE t."orgId" = turn.id
+          AND t.status = 'QUEUED'
+          AND (t."notBefore" IS NULL OR t."notBefore" <= ${now}::timestamptz)
+        ORDER BY t.rank, t."createdAt", t.id
+        LIMIT LEAST(GREATEST(turn.cap - turn.active, 0), ${limit})
+      )) WITH ORDINALITY AS c(id, k)
+      WHERE turn.fresh
+      ORDER BY turn.active + c.k, turn."claimTurnAt", turn.id
+      LIMIT ${limit}
+    ),
+    claimed AS (
+      UPDATE "Task" t
+      SET status = 'RUNNING',
+          "leaseOwner" = ${workerId},
+          "leaseExpiresAt" = ${leaseExpiresAt}::timestamptz,
+          "lastHeartbeatAt" = ${now}::timestamptz,
+          "startedAt" = ${now}::timestamptz,
+          "finishedAt" = NULL,
+          "attentionReason" = NULL,
+          attempts = t.attempts + 1,
+          "updatedAt" = ${now}::timestamptz
+      FROM (
+        SELECT task.id, chosen.slot, chosen."turnAt"
+        FROM "Task" task
+        JOIN chosen ON chosen.id = task.id
+        WHERE task.status = 'QUEUED'
+        FOR UPDATE OF task SKIP LOCKED
+      ) locked
+      WHERE t.id = locked.id
+      RETURNING t.id, t."orgId", t."projectId", t."specId", t.key, t.title, t.attempts,
+        t."maxAttempts", t."timeoutSeconds", t."agentKind"::text AS "agentKind",
+        t."startedAt", t."leaseExpiresAt", locked.slot::int AS slot,
+        extract(epoch FROM locked."turnAt")::float8 AS "turnAt"
+    ),
+    rotate AS (
+      UPDATE "Organization" o
+      SET "claimTurnAt" = CASE
+        WHEN turn.active + served.k >= turn.cap THEN NULL
+        WHEN served.k > 0 THEN clock_timestamp()
+        ELSE (
+          SELECT COALESCE(min(q."notBefore"), clock_timestamp())
+          FROM "Task" q
+          WHERE q."orgId" = o.id AND q.status = 'QUEUED'
+        )
+      END
+      FROM turn
+      CROSS JOIN LATERAL (SELECT count(*)::int AS k FROM claimed WHERE claimed."orgId" = turn.id) served
+      WHERE o.id = turn.id
+        AND (
+          served.k > 0
+          OR turn.active >= turn.cap
+          OR (
+            turn.fresh
+            AND NOT EXISTS (
+              SELECT 1
+              FROM "Task" q
+              WHERE q."orgId" = turn.id
+                AND q.status = 'QUEUED'
+                AND (q."notBefore" IS NULL OR q."notBefore" <= ${now}::timestamptz)
+            )
+          )
+        )
+    ),
+    event AS (
+      INSERT INTO "ActivityEvent" ("orgId", type, "actorKind", "projectId", "specId", "taskId", data)
+      SELECT "orgId", 'task.started', ${actorKind}::"ActorKind", "projectId", "specId", id,
+        jsonb_build_object('from', 'QUEUED', 'to', 'RUNNING', 'key', key, 'attempt', attempts,
+          'workerId', ${workerId}::text)
+      FROM claimed
+    )
+    SELECT * FROM claimed`;
+
+  // In turn order, as chosen (RETURNING has no order of its own).
+  claimed.sort(
+    (a, b) =>
+      a.slot - b.slot ||
+      a.turnAt - b.turnAt ||
+      (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0),
+  );
+  return claimed.map(({ slot: _slot, turnAt: _turnAt, ...task }) => task);
+}

@@ -1,0 +1,428 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdir, realpath, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { AppError } from "@/lib/api/app-error";
+import { slugify } from "@/lib/utils/slugify";
+
+/*
+ * Git plumbing for task workspaces. Every operation works on branches (`git branch`) or inside
+ * worktrees that Trellis owns under `worktreesRoot`; the user's own checkout (its HEAD, index and
+ * files) is never read from or written to beyond the shared object store and refs.
+ */
+
+const COMMITTER = ["-c", "user.name=Trellis", "-c", "user.email=trellis@trellis.local"];
+// Repository hooks and signing are the user's, not ours: an agent may have planted a hook, and a
+// signing prompt would hang a worker.
+const SAFE_CONFIG = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false"];
+
+// A fixed environment: no inherited secrets, no user/system git config, stable English messages.
+// (Typed loosely: Next's typings make NODE_ENV mandatory in ProcessEnv, and git does not need it.)
+const GIT_ENV: Record<string, string> = {
+  PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  HOME: os.tmpdir(),
+  LANG: "C",
+  LC_ALL: "C",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_OPTIONAL_LOCKS: "0",
+};
+
+/** A git command that exited non-zero; stdout and stderr are kept for the caller's message. */
+export class GitCommandError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(`git ${args.join(" ")} failed (${exitCode}): ${stderr.trim() || stdout.trim()}`);
+    this.name = "GitCommandError";
+  }
+}
+
+interface GitOutput {
+  stdout: string;
+  stderr: string;
+}
+
+function git(cwd: string, args: string[]): Promise<GitOutput> {
+  const fullArgs = [...SAFE_CONFIG, ...args];
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      fullArgs,
+      { cwd, env: GIT_ENV as NodeJS.ProcessEnv, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (error) {
+          const code = typeof error.code === "number" ? error.code : null;
+          reject(new GitCommandError(args, code, stdout, stderr));
+        } else {
+          resolve({ stdout, stderr });
+        }
+      },
+    );
+  });
+}
+
+/** Runs git and reports whether it exited 0, for yes/no plumbing (is-ancestor, show-ref). */
+async function gitSucceeds(cwd: string, args: string[]): Promise<boolean> {
+  try {
+    await git(cwd, args);
+    return true;
+  } catch (error) {
+    if (error instanceof GitCommandError && error.exitCode !== null) return false;
+    throw error;
+  }
+}
+
+async function revParse(cwd: string, rev: string): Promise<string> {
+  return (await git(cwd, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).stdout.trim();
+}
+
+async function pathExists(target: string): Promise<boolean> {
+  try {
+    await stat(target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function assertBranchName(repoPath: string, branch: string): Promise<void> {
+  if (!(await gitSucceeds(repoPath, ["check-ref-format", "--branch", branch]))) {
+    throw new AppError("INVALID", `"${branch}" is not a valid branch name`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-process locks. Two merges into one integration branch at once would race on its worktree,
+// so they queue here. This covers one process only: across workers, the caller's task lease (one
+// holder per task, and merges run by the lease holder) is what keeps merges apart.
+
+const locks = new Map<string, Promise<void>>();
+
+async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = locks.get(key) ?? Promise.resolve();
+  const run = previous.then(fn);
+  const tail = run.then(
+    () => {},
+    () => {},
+  );
+  locks.set(key, tail);
+  try {
+    return await run;
+  } finally {
+    if (locks.get(key) === tail) locks.delete(key);
+  }
+}
+
+/** The shared .git directory: the same for the main checkout and all its worktrees. */
+async function commonDir(repoPath: string): Promise<string> {
+  const out = await git(repoPath, ["rev-parse", "--path-format=absolute", "--git-common-dir"]);
+  return realpath(out.stdout.trim());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worktree bookkeeping.
+
+interface WorktreeEntry {
+  path: string;
+  branch: string | null;
+}
+
+async function listWorktrees(repoPath: string): Promise<WorktreeEntry[]> {
+  const { stdout } = await git(repoPath, ["worktree", "list", "--porcelain"]);
+  const entries: WorktreeEntry[] = [];
+  for (const block of stdout.split("\n\n")) {
+    let worktreePath: string | null = null;
+    let branch: string | null = null;
+    for (const line of block.split("\n")) {
+      if (line.startsWith("worktree ")) worktreePath = line.slice("worktree ".length);
+      if (line.startsWith("branch ")) branch = line.slice("branch refs/heads/".length);
+    }
+    if (worktreePath) entries.push({ path: worktreePath, branch });
+  }
+  return entries;
+}
+
+async function samePath(a: string, b: string): Promise<boolean> {
+  const real = async (p: string) => realpath(p).catch(() => path.resolve(p));
+  return (await real(a)) === (await real(b));
+}
+
+/** The main working tree of the repository, i.e. the user's checkout, which we never remove. */
+async function mainWorktree(repoPath: string): Promise<string | null> {
+  const first = (await listWorktrees(repoPath))[0];
+  const bare = (await git(repoPath, ["rev-parse", "--is-bare-repository"])).stdout.trim();
+  return bare === "true" ? null : (first?.path ?? null);
+}
+
+async function dropWorktree(repoPath: string, worktreePath: string): Promise<void> {
+  // Twice --force: also removes locked worktrees and ones with uncommitted changes.
+  await git(repoPath, ["worktree", "remove", "--force", "--force", worktreePath]).catch(() => {});
+  await rm(worktreePath, { recursive: true, force: true });
+  await git(repoPath, ["worktree", "prune"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** True when `refs/heads/<branch>` exists. */
+export async function branchExists(options: {
+  repoPath: string;
+  branch: string;
+}): Promise<boolean> {
+  return gitSucceeds(options.repoPath, [
+    "show-ref",
+    "--verify",
+    "--quiet",
+    `refs/heads/${options.branch}`,
+  ]);
+}
+
+/** Creates `branch` at `baseBranch` when missing, without checking anything out. */
+export async function ensureIntegrationBranch(options: {
+  repoPath: string;
+  baseBranch: string;
+  branch: string;
+}): Promise<{ created: boolean; sha: string }> {
+  const { repoPath, baseBranch, branch } = options;
+  await assertBranchName(repoPath, branch);
+  if (!(await branchExists({ repoPath, branch }))) {
+    if (
+      !(await gitSucceeds(repoPath, ["rev-parse", "--verify", "--quiet", `${baseBranch}^{commit}`]))
+    ) {
+      throw new AppError("NOT_FOUND", `Base branch "${baseBranch}" not found`);
+    }
+    try {
+      await git(repoPath, ["branch", "--no-track", branch, baseBranch]);
+      return { created: true, sha: await revParse(repoPath, branch) };
+    } catch (error) {
+      // Someone else created it between our check and ours: that is the outcome we wanted.
+      if (!(await branchExists({ repoPath, branch }))) throw error;
+    }
+  }
+  return { created: false, sha: await revParse(repoPath, branch) };
+}
+
+/**
+ * Creates a worktree at `<worktreesRoot>/<dirName>` on a new `branch` started at `from`. Leftovers
+ * of an earlier attempt (the directory, its registration, the branch) are reset, so a retried
+ * task starts from the current `from` with none of the crashed attempt's commits or files.
+ */
+export async function createTaskWorktree(options: {
+  repoPath: string;
+  worktreesRoot: string;
+  branch: string;
+  from: string;
+  /** Directory name under worktreesRoot (e.g. the task id); defaults to a slug of the branch. */
+  dirName?: string;
+}): Promise<{ path: string; sha: string }> {
+  const { repoPath, branch, from } = options;
+  await assertBranchName(repoPath, branch);
+  const dirName = options.dirName ?? (slugify(branch) || "worktree");
+  if (dirName !== path.basename(dirName) || dirName === "." || dirName === "..") {
+    throw new AppError("INVALID", `"${dirName}" is not a plain directory name`);
+  }
+  await mkdir(options.worktreesRoot, { recursive: true });
+  const root = await realpath(options.worktreesRoot);
+  const worktreePath = path.join(root, dirName);
+
+  return withLock(`worktree\0${worktreePath}`, async () => {
+    const fromSha = await revParse(repoPath, from).catch(() => "");
+    if (!fromSha) throw new AppError("NOT_FOUND", `"${from}" not found`);
+
+    const main = await mainWorktree(repoPath);
+    for (const entry of await listWorktrees(repoPath)) {
+      const here = await samePath(entry.path, worktreePath);
+      if (!here && entry.branch !== branch) continue;
+      const ours =
+        here || path.dirname(await realpath(entry.path).catch(() => entry.path)) === root;
+      if (!ours || (main && (await samePath(entry.path, main)))) {
+        // Not a worktree we made: never remove someone's checkout to free the branch.
+        throw new AppError("CONFLICT", `Branch "${branch}" is checked out at ${entry.path}`);
+      }
+      await dropWorktree(repoPath, entry.path);
+    }
+    if (await pathExists(worktreePath)) await dropWorktree(repoPath, worktreePath);
+    await git(repoPath, ["worktree", "prune"]);
+
+    // -B moves an existing branch to `from`, discarding a crashed attempt's commits.
+    await git(repoPath, ["worktree", "add", "--quiet", "-B", branch, worktreePath, fromSha]);
+    return { path: worktreePath, sha: fromSha };
+  });
+}
+
+/** Stages everything in the worktree and commits it; null when there was nothing to commit. */
+export async function commitAll(options: {
+  path: string;
+  message: string;
+}): Promise<string | null> {
+  await git(options.path, ["add", "--all"]);
+  if (await gitSucceeds(options.path, ["diff", "--cached", "--quiet"])) return null;
+  await git(options.path, [
+    ...COMMITTER,
+    "commit",
+    "--quiet",
+    "--no-verify",
+    "-m",
+    options.message,
+  ]);
+  return revParse(options.path, "HEAD");
+}
+
+export type MergeResult =
+  | { ok: true; sha: string; alreadyMerged: boolean }
+  | { ok: false; conflict: string; files: string[] };
+
+/**
+ * Merges `branch` into `integrationBranch` (`--no-ff`) in a worktree dedicated to that branch.
+ * On conflict the merge is aborted and the integration branch is left as it was. A branch that
+ * is already contained is not merged again. Concurrent merges into one branch queue in-process;
+ * across processes they rely on the caller's task lease.
+ */
+export async function mergeIntoIntegration(options: {
+  repoPath: string;
+  worktreesRoot: string;
+  integrationBranch: string;
+  branch: string;
+}): Promise<MergeResult> {
+  const { repoPath, integrationBranch, branch } = options;
+  const key = `merge\0${await commonDir(repoPath)}\0${integrationBranch}`;
+  return withLock(key, async () => {
+    if (!(await branchExists({ repoPath, branch }))) {
+      throw new AppError("NOT_FOUND", `Branch "${branch}" not found`);
+    }
+    const worktree = await integrationWorktree(options);
+
+    if (await gitSucceeds(worktree, ["merge-base", "--is-ancestor", branch, "HEAD"])) {
+      return { ok: true, sha: await revParse(worktree, "HEAD"), alreadyMerged: true };
+    }
+
+    const message = `Merge branch '${branch}' into ${integrationBranch}`;
+    try {
+      await git(worktree, [
+        ...COMMITTER,
+        "merge",
+        "--no-ff",
+        "--no-edit",
+        "--no-verify",
+        "-m",
+        message,
+        branch,
+      ]);
+      return { ok: true, sha: await revParse(worktree, "HEAD"), alreadyMerged: false };
+    } catch (error) {
+      if (!(error instanceof GitCommandError)) throw error;
+      const unmerged = await git(worktree, ["diff", "--name-only", "--diff-filter=U"]);
+      const files = unmerged.stdout.split("\n").filter(Boolean);
+      await resetIntegrationWorktree(worktree);
+      const gitMessage = [error.stdout.trim(), error.stderr.trim()].filter(Boolean).join("\n");
+      const conflict = files.length
+        ? `Merge conflict in ${files.join(", ")}\n${gitMessage}`
+        : `Merge failed\n${gitMessage}`;
+      return { ok: false, conflict, files };
+    }
+  });
+}
+
+async function resetIntegrationWorktree(worktree: string): Promise<void> {
+  const gitDir = (await git(worktree, ["rev-parse", "--absolute-git-dir"])).stdout.trim();
+  if (await pathExists(path.join(gitDir, "MERGE_HEAD"))) {
+    await git(worktree, ["merge", "--abort"]);
+  }
+  await git(worktree, ["reset", "--quiet", "--hard", "HEAD"]);
+  // Not -x: ignored files (installed dependencies) are expendable to git and may be kept.
+  await git(worktree, ["clean", "-fdq"]);
+}
+
+/** The worktree where merges into `integrationBranch` happen, created on first use. */
+async function integrationWorktree(options: {
+  repoPath: string;
+  worktreesRoot: string;
+  integrationBranch: string;
+}): Promise<string> {
+  const { repoPath, integrationBranch } = options;
+  if (!(await branchExists({ repoPath, branch: integrationBranch }))) {
+    throw new AppError("NOT_FOUND", `Integration branch "${integrationBranch}" not found`);
+  }
+  // The hash keeps "feature/a" and "feature-a" apart after slugging.
+  const hash = createHash("sha256").update(integrationBranch).digest("hex").slice(0, 8);
+  const name = `integration-${slugify(integrationBranch) || "branch"}-${hash}`;
+  await mkdir(options.worktreesRoot, { recursive: true });
+  const worktree = path.join(await realpath(options.worktreesRoot), name);
+
+  const entries = await listWorktrees(repoPath);
+  let registered = false;
+  for (const entry of entries) {
+    if (await samePath(entry.path, worktree)) registered = entry.branch === integrationBranch;
+  }
+  if (registered && (await pathExists(path.join(worktree, ".git")))) {
+    // A crash mid-merge may have left MERGE_HEAD or half-written files: start from the branch tip.
+    await resetIntegrationWorktree(worktree);
+    return worktree;
+  }
+
+  if (await pathExists(worktree)) await dropWorktree(repoPath, worktree);
+  await git(repoPath, ["worktree", "prune"]);
+  const holder = (await listWorktrees(repoPath)).find((e) => e.branch === integrationBranch);
+  if (holder) {
+    throw new AppError(
+      "CONFLICT",
+      `Integration branch "${integrationBranch}" is checked out at ${holder.path}; check out another branch there first`,
+    );
+  }
+  await git(repoPath, ["worktree", "add", "--quiet", worktree, integrationBranch]);
+  return worktree;
+}
+
+/** Unified diff of the worktree's committed work since it left `base` (`base...HEAD`). */
+export async function diffOf(options: { path: string; base: string }): Promise<string> {
+  const { stdout } = await git(options.path, [
+    "diff",
+    "--no-color",
+    "--no-ext-diff",
+    "--find-renames",
+    `${options.base}...HEAD`,
+  ]);
+  return stdout;
+}
+
+/** Removes a task worktree (even with uncommitted changes) and prunes its registration. */
+export async function removeWorktree(options: {
+  repoPath: string;
+  path: string;
+  /** Also delete the worktree's branch. */
+  deleteBranch?: string;
+}): Promise<void> {
+  const main = await mainWorktree(options.repoPath);
+  if (main && (await samePath(options.path, main))) {
+    throw new AppError("FORBIDDEN", "Refusing to remove the repository's main working tree");
+  }
+  await dropWorktree(options.repoPath, options.path);
+  if (
+    options.deleteBranch &&
+    (await branchExists({ repoPath: options.repoPath, branch: options.deleteBranch }))
+  ) {
+    await git(options.repoPath, ["branch", "-D", options.deleteBranch]);
+  }
+}
+
+/** Commits on `branch` that are not on `since` (all of them when `since` is unset), newest first. */
+export async function commitsOn(options: {
+  repoPath: string;
+  branch: string;
+  since?: string;
+}): Promise<Array<{ sha: string; subject: string; parents: string[] }>> {
+  const range = options.since ? `${options.since}..${options.branch}` : options.branch;
+  const { stdout } = await git(options.repoPath, ["log", "--format=%H%x00%P%x00%s", range, "--"]);
+  return stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [sha = "", parents = "", subject = ""] = line.split("\0");
+      return { sha, subject, parents: parents.split(" ").filter(Boolean) };
+    });
+}
