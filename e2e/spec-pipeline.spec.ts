@@ -370,3 +370,39 @@ test("another organization's spec is 404 under either organization", async ({ br
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1, name: ticket.name })).toBeVisible();
 });
+
+test("a task whose command-line agent fails shows why, and a person can retry it", async ({
+  page,
+}) => {
+  test.slow();
+  const { orgSlug } = await signUp(page);
+  const name = unique("Broken agent");
+  await page.goto(`/${orgSlug}/projects/new`);
+  await field(page, "Name").fill(name);
+  await field(page, "Local git repository").fill(makeGitRepo());
+  await field(page, "Agent command").fill("echo the agent cannot do this >&2; exit 3");
+  for (const gate of ["Requirements", "Design", "Tasks"]) {
+    await field(page, gate).selectOption({ label: "Auto-approve" });
+  }
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await createTicket(page, orgSlug, { projectName: name, description });
+  const specId = await startSpec(page, orgSlug);
+
+  await page.goto(`/${orgSlug}/specs/${specId}?tab=execution`);
+  const execution = page.getByRole("main").getByRole("region", { name: "Execution" });
+  const first = execution.locator('[data-task-key="1"]');
+  await expect(first).toHaveAttribute("data-status", "FAILED", { timeout: 60_000 });
+  await first.getByRole("link").click();
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("the agent cannot do this");
+  await expect(page.getByRole("log", { name: "Run log" })).toContainText(
+    "the agent cannot do this",
+  );
+
+  await page.getByRole("button", { name: "Retry task" }).click();
+  await expect(page.getByText("Task queued again")).toBeVisible();
+  // It runs again (and, with the same broken command, fails again): a second run in its history.
+  await page.getByRole("link", { name: "Cost" }).click();
+  await expect(page.getByRole("row", { name: /#1/ })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("row")).toHaveCount(3, { timeout: 30_000 });
+});

@@ -27,6 +27,8 @@ import type { ImportSpecInput } from "@/lib/specs/import-spec-schema";
 import { type RequestChangesInput, requestChanges } from "@/lib/specs/request-changes";
 import { retrySpec } from "@/lib/specs/retry-spec";
 import { startTicketSpec } from "@/lib/specs/start-ticket-spec";
+import { cancelTask } from "@/lib/tasks/cancel-task";
+import { retryTask } from "@/lib/tasks/retry-task";
 import { createTicket } from "@/lib/tickets/create-ticket";
 import type { CreateTicketInput, UpdateTicketInput } from "@/lib/tickets/ticket-schema";
 import { updateTicket } from "@/lib/tickets/update-ticket";
@@ -99,6 +101,14 @@ export const orgActionHandlers = {
   retrySpec: async (db: Db, actor: Actor, input: { specId: string }) => {
     const r = await retrySpec(db, { actor, input });
     return { phase: r.phase };
+  },
+  cancelTask: async (db: Db, actor: Actor, input: { taskId: string }) => {
+    const t = await cancelTask(db, { actor, taskId: input?.taskId });
+    return { status: t.status };
+  },
+  retryTask: async (db: Db, actor: Actor, input: { taskId: string }) => {
+    const t = await retryTask(db, { actor, taskId: input?.taskId });
+    return { status: t.status };
   },
   removeMember: async (db: Db, actor: Actor, input: RemoveMemberInput) => {
     const m = await removeMember(db, { actor, input });

@@ -38,6 +38,7 @@ describe("tenant isolation and roles", () => {
   let ownerMembershipId: string;
   let invitationId: string;
   let specId: string;
+  let taskId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -52,6 +53,18 @@ describe("tenant isolation and roles", () => {
     invitationId = (invitation as { id: string }).id;
     specId = (
       await createSpec(database.db, { actor: owner.actor, input: { ticketId: fixture.ticket.id } })
+    ).id;
+    taskId = (
+      await database.db.task.create({
+        data: {
+          orgId: owner.org.id,
+          projectId: fixture.project.id,
+          specId,
+          key: "1",
+          title: "A task",
+          status: "FAILED",
+        },
+      })
     ).id;
   });
   afterAll(async () => {
@@ -81,6 +94,8 @@ describe("tenant isolation and roles", () => {
     }),
     importSpec: () => ({ specId, files: { "requirements.md": "# Requirements Document" } }),
     cancelSpec: () => ({ specId }),
+    cancelTask: () => ({ taskId }),
+    retryTask: () => ({ taskId }),
     retrySpec: () => ({ specId }),
   };
   const withoutForeignId = new Set<OrgActionName>(["createProject", "createInvitation"]);
@@ -115,6 +130,12 @@ describe("tenant isolation and roles", () => {
       where: { id: invitationId },
     });
     expect(invitation.revokedAt).toBeNull();
+    expect((await database.db.spec.findUniqueOrThrow({ where: { id: specId } })).state).toBe(
+      "DRAFT",
+    );
+    expect((await database.db.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe(
+      "FAILED",
+    );
   });
 
   it("hides another organization's rows from every read", async () => {

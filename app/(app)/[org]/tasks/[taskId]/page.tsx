@@ -3,11 +3,13 @@ import Link from "next/link";
 import { DiffView } from "@/components/execution/diff-view";
 import { LiveRefresh } from "@/components/execution/live-refresh";
 import { LogView } from "@/components/execution/log-view";
+import { TaskActions } from "@/components/execution/task-actions";
 import { PageHeader } from "@/components/shell/page-header";
 import { PhaseBadge, StatusBadge } from "@/components/ui/status-badge";
 import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
 import { db } from "@/lib/db/client";
 import { getTaskDetail } from "@/lib/execution/get-task-detail";
+import { can } from "@/lib/orgs/roles";
 import { cn } from "@/lib/utils/cn";
 
 export const metadata: Metadata = { title: "Task" };
@@ -53,6 +55,11 @@ export default async function TaskPage({
             </h1>
             <StatusBadge status={task.status} />
             <PhaseBadge phase={task.phase} />
+            {can(actor.role, "write") ? (
+              <div className="ml-auto">
+                <TaskActions taskId={task.id} status={task.status} />
+              </div>
+            ) : null}
           </div>
           {task.description ? (
             <p className="max-w-3xl text-muted-foreground text-sm">{task.description}</p>
