@@ -1,7 +1,7 @@
 // Execution end to end in one process: approved task graphs run by the built-in
 // runner (offline and command-line agents) on a real temporary git repository.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,8 +12,10 @@ import { approvePhase } from "@/lib/specs/approve-phase";
 import type { TasksContent } from "@/lib/specs/artifact-schemas";
 import { createSpec } from "@/lib/specs/create-spec";
 import { cancelTask } from "@/lib/tasks/cancel-task";
+import { claimTasks } from "@/lib/tasks/claim-tasks";
 import { makeGitRepo } from "@/lib/testing/git-repo";
 import { createTicket } from "@/lib/tickets/create-ticket";
+import { commitAll, createTaskWorktree } from "@/lib/workspaces/git-workspace";
 import { createUserWithOrg } from "@/prisma/factories";
 import { startExecutor } from "./start-executor";
 
@@ -264,4 +266,53 @@ describe("execution", () => {
       await executor.stop();
     }
   });
+
+  it("reruns a task whose worker died after claiming it, once its lease lapses, with no duplicate commit", async () => {
+    const { repo, specId } = await approvedGraph([task("1", [])]);
+    const [claimed] = await claimTasks(db, { workerId: "w-dead", limit: 1, leaseMs: 1_000 });
+    expect(claimed?.specId).toBe(specId);
+    // The dead worker had started: a worktree on the task branch with a half-done commit.
+    const { slug } = await db.spec.findUniqueOrThrow({ where: { id: specId } });
+    const spec = await db.spec.update({
+      where: { id: specId },
+      data: { integrationBranch: `trellis/${slug}` },
+    });
+    git(repo, "branch", spec.integrationBranch!, "main");
+    const half = await createTaskWorktree({
+      repoPath: repo,
+      worktreesRoot,
+      branch: `trellis/${spec.slug}--task-1`,
+      from: spec.integrationBranch!,
+      dirName: claimed!.id,
+    });
+    writeFileSync(path.join(half.path, "half-done.txt"), "from the worker that died\n");
+    await commitAll({ path: half.path, message: "1 Task 1 (half done)" });
+
+    const executor = startExecutor(db, {
+      workerId: "w-alive",
+      worktreesRoot,
+      concurrency: 1,
+      pollMs: 100,
+      staleCheckMs: 200,
+    });
+    try {
+      await waitFor(
+        () => db.spec.findUniqueOrThrow({ where: { id: specId }, select: { state: true } }),
+        (s) => s.state === "DONE",
+        60_000,
+      );
+    } finally {
+      await executor.stop();
+    }
+    const done = await db.task.findFirstOrThrow({ where: { specId }, include: { runs: true } });
+    expect(done.status).toBe("DONE");
+    expect(done.runs.map((r) => r.workerId)).toEqual(["w-alive"]);
+    const requeued = await db.activityEvent.count({
+      where: { taskId: done.id, type: "task.requeued" },
+    });
+    expect(requeued).toBe(1);
+    const subjects = git(repo, "log", "--format=%s", spec.integrationBranch!).split("\n");
+    expect(subjects.filter((s) => s === "1 Task 1")).toHaveLength(1);
+    expect(subjects.some((s) => s.includes("half done"))).toBe(false);
+  }, 90_000);
 });
