@@ -310,43 +310,13 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   /** One Messages API call with our retry policy around it. */
-  private async send(body: MessageCreateParamsNonStreaming): Promise<Message> {
-    for (let tryNo = 1; ; tryNo++) {
-      try {
-        return await this.client.messages.create(body);
-      } catch (error) {
-        const failure = classifyFailure(error);
-        if (failure.retryable && tryNo < this.policy.maxTries) {
-          const delay = retryDelayMs(tryNo - 1, failure.retryAfterMs, this.policy, this.random);
-          log.warn(
-            {
-              model: body.model,
-              try: tryNo,
-              status: failure.status,
-              reason: failure.reason,
-              requestId: failure.requestId,
-              delayMs: delay,
-            },
-            "Anthropic API call failed; retrying",
-          );
-          await this.sleep(delay);
-          continue;
-        }
-        throw new LlmError({
-          kind: failure.retryable ? "RETRYABLE_EXHAUSTED" : "PERMANENT",
-          userMessage: failureMessage(failure, {
-            tries: tryNo,
-            model: body.model,
-            baseURL: this.baseURL,
-          }),
-          status: failure.status,
-          model: body.model,
-          tries: tryNo,
-          requestId: failure.requestId,
-          cause: error,
-        });
-      }
-    }
+  private send(body: MessageCreateParamsNonStreaming): Promise<Message> {
+    return createMessageWithRetries(this.client, body, {
+      policy: this.policy,
+      baseURL: this.baseURL,
+      random: this.random,
+      sleep: this.sleep,
+    });
   }
 }
 
@@ -387,4 +357,60 @@ function reaskContent(
           : "Ignored: call the tool once with the whole answer.",
     }),
   );
+}
+
+/**
+ * One Messages API call with our retry policy around it: retryable failures
+ * (429, 529, 5xx, network, timeouts) back off with jitter, honouring
+ * retry-after; anything else, or running out of tries, is an LlmError with a
+ * message a user can act on. Shared by structured output and the Claude agent.
+ */
+export async function createMessageWithRetries(
+  client: Anthropic,
+  body: MessageCreateParamsNonStreaming,
+  options: {
+    policy: RetryPolicy;
+    baseURL: string;
+    random?: () => number;
+    sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+    signal?: AbortSignal;
+  },
+): Promise<Message> {
+  const { policy, signal } = options;
+  for (let tryNo = 1; ; tryNo++) {
+    try {
+      return await client.messages.create(body, signal ? { signal } : undefined);
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.retryable && tryNo < policy.maxTries && !signal?.aborted) {
+        const delay = retryDelayMs(tryNo - 1, failure.retryAfterMs, policy, options.random);
+        log.warn(
+          {
+            model: body.model,
+            try: tryNo,
+            status: failure.status,
+            reason: failure.reason,
+            requestId: failure.requestId,
+            delayMs: delay,
+          },
+          "Anthropic API call failed; retrying",
+        );
+        await options.sleep(delay, signal);
+        continue;
+      }
+      throw new LlmError({
+        kind: failure.retryable ? "RETRYABLE_EXHAUSTED" : "PERMANENT",
+        userMessage: failureMessage(failure, {
+          tries: tryNo,
+          model: body.model,
+          baseURL: options.baseURL,
+        }),
+        status: failure.status,
+        model: body.model,
+        tries: tryNo,
+        requestId: failure.requestId,
+        cause: error,
+      });
+    }
+  }
 }

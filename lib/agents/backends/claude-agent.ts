@@ -7,7 +7,7 @@ import type {
   ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages";
-import { classifyFailure, failureMessage } from "@/lib/agents/anthropic-provider";
+import { createMessageWithRetries } from "@/lib/agents/anthropic-provider";
 import type {
   AgentBackend,
   AgentResult,
@@ -20,9 +20,9 @@ import {
   toolSchemas,
 } from "@/lib/agents/backends/claude-tools";
 import { taskPrompt } from "@/lib/agents/backends/task-prompt";
-import { isLlmError, LlmError } from "@/lib/agents/llm-error";
+import { isLlmError } from "@/lib/agents/llm-error";
 import { costUsd, defaultModelRouting } from "@/lib/agents/models";
-import { defaultRetryPolicy, type RetryPolicy, retryDelayMs } from "@/lib/agents/retry";
+import { defaultRetryPolicy, type RetryPolicy } from "@/lib/agents/retry";
 
 export interface ClaudeAgentOptions {
   apiKey: string;
@@ -262,37 +262,14 @@ export class ClaudeAgent implements AgentBackend {
   }
 
   /** One Messages API call with the shared retry policy around it. */
-  private async send(body: MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<Message> {
-    for (let tryNo = 1; ; tryNo++) {
-      try {
-        return await this.client.messages.create(body, { signal });
-      } catch (error) {
-        const failure = classifyFailure(error);
-        if (failure.retryable && tryNo < this.policy.maxTries && !signal.aborted) {
-          const delay = retryDelayMs(
-            tryNo - 1,
-            failure.retryAfterMs,
-            this.policy,
-            this.options.random,
-          );
-          await (this.options.sleep ?? abortableSleep)(delay, signal);
-          continue;
-        }
-        throw new LlmError({
-          kind: failure.retryable ? "RETRYABLE_EXHAUSTED" : "PERMANENT",
-          userMessage: failureMessage(failure, {
-            tries: tryNo,
-            model: body.model,
-            baseURL: this.baseURL,
-          }),
-          status: failure.status,
-          model: body.model,
-          tries: tryNo,
-          requestId: failure.requestId,
-          cause: error,
-        });
-      }
-    }
+  private send(body: MessageCreateParamsNonStreaming, signal: AbortSignal): Promise<Message> {
+    return createMessageWithRetries(this.client, body, {
+      policy: this.policy,
+      baseURL: this.baseURL,
+      random: this.options.random,
+      sleep: (ms, s) => (this.options.sleep ?? abortableSleep)(ms, s ?? signal),
+      signal,
+    });
   }
 }
 
