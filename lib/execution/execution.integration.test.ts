@@ -1,103 +1,31 @@
 // Execution end to end in one process: approved task graphs run by the built-in
 // runner (offline and command-line agents) on a real temporary git repository.
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import type { Actor } from "@/lib/orgs/roles";
-import { createProject } from "@/lib/projects/create-project";
-import { approvePhase } from "@/lib/specs/approve-phase";
-import type { TasksContent } from "@/lib/specs/artifact-schemas";
-import { createSpec } from "@/lib/specs/create-spec";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { claimTasks } from "@/lib/tasks/claim-tasks";
-import { makeGitRepo } from "@/lib/testing/git-repo";
-import { createTicket } from "@/lib/tickets/create-ticket";
 import { commitAll, createTaskWorktree } from "@/lib/workspaces/git-workspace";
 import { createUserWithOrg } from "@/prisma/factories";
 import { startExecutor } from "./start-executor";
+import * as fixtures from "./testing/execution-fixtures";
+import { git, type PlannedTask, plannedTask } from "./testing/execution-fixtures";
 
 let database: TestDatabase;
 let db: TestDatabase["db"];
 let actor: Actor;
 const worktreesRoot = mkdtempSync(path.join(os.tmpdir(), "trellis-worktrees-"));
 
-function task(key: string, dependsOn: string[], description = "") {
-  return {
-    key,
-    title: `Task ${key}`,
-    description,
-    phase: "IMPLEMENTATION" as const,
-    estimateMinutes: 10,
-    files: [],
-    dependsOn,
-    requirementIds: [],
-  };
-}
-
-/** A spec whose task graph is approved (so its ready tasks are queued), on a fresh repository. */
-async function approvedGraph(
-  tasks: TasksContent["tasks"],
-  project: { agentCommand?: string; testCommand?: string } = {},
-) {
-  const repo = makeGitRepo();
-  const p = await createProject(db, {
-    actor,
-    input: { name: `Repo ${path.basename(repo)}`, localPath: repo, ...project },
-  });
-  const ticket = await createTicket(db, {
-    actor,
-    input: { projectId: p.id, title: `Work ${path.basename(repo)}` },
-  });
-  const spec = await createSpec(db, { actor, input: { ticketId: ticket.id } });
-  await db.spec.update({ where: { id: spec.id }, data: { state: "TASKS_REVIEW" } });
-  await db.specArtifact.create({
-    data: { orgId: actor.orgId, specId: spec.id, phase: "TASKS", version: 1, content: { tasks } },
-  });
-  await approvePhase(db, { actor, input: { specId: spec.id, phase: "TASKS" } });
-  return { repo, specId: spec.id };
-}
-
-/** What the runs said, to make a timeout readable. */
-async function runReport(): Promise<string> {
-  const runs = await db.run.findMany({
-    orderBy: { createdAt: "asc" },
-    select: {
-      status: true,
-      errorMessage: true,
-      task: { select: { key: true, status: true, specId: true } },
-    },
-  });
-  return runs
-    .map(
-      (r) =>
-        `${r.task?.specId} ${r.task?.key} ${r.task?.status} run=${r.status} ${r.errorMessage ?? ""}`,
-    )
-    .join("\n");
-}
-
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 45_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out waiting; last value: ${JSON.stringify(value)}\n${await runReport()}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const git = (repo: string, ...args: string[]) =>
-  execFileSync("git", ["-C", repo, ...args], { encoding: "utf8" }).trim();
+const task = plannedTask;
+const approvedGraph = (
+  tasks: PlannedTask[],
+  project?: { agentCommand?: string; testCommand?: string },
+) => fixtures.approvedGraph(db, actor, tasks, project);
+const waitFor = <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs?: number) =>
+  fixtures.waitFor(db, read, done, timeoutMs);
 
 beforeAll(async () => {
   database = await createTestDatabase();

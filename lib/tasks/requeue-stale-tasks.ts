@@ -116,6 +116,11 @@ export async function requeueStaleTasks(
         data = { status: to, finishedAt: now, attentionReason: reason, ...releasedLease };
       }
       await tx.task.update({ where: { id: task.id }, data, select: { id: true } });
+      // The dead worker's run never reports back: close it so no page shows it running forever.
+      await tx.run.updateMany({
+        where: { taskId: task.id, status: "RUNNING" },
+        data: { status: "FAILED", errorKind: "RETRYABLE", errorMessage: reason, finishedAt: now },
+      });
       await recordActivity(tx, {
         orgId: task.orgId,
         type: retry ? "task.requeued" : "task.failed",

@@ -1,7 +1,9 @@
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { networkIsolation, type OutputEvent, runSandboxed } from "./run-sandboxed";
 
@@ -19,6 +21,17 @@ function isAlive(pid: number): boolean {
     return state !== "Z" && state !== "X";
   } catch {
     return false;
+  }
+}
+
+/** Resolves with the first truthy value of `read`, checked every 50 ms. */
+async function poll<T>(read: () => T, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("poll timed out");
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -143,6 +156,27 @@ describe("runSandboxed limits", () => {
     expect(grandchild).toBeGreaterThan(0);
     expect(isAlive(grandchild)).toBe(false);
   });
+
+  it("still ends the command when the process that started it is killed with SIGKILL", async () => {
+    const pidFile = path.join(dir, "orphan.pid");
+    const parent = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        fileURLToPath(new URL("./testing/sandbox-parent.ts", import.meta.url)),
+        dir,
+        "500",
+        `echo $$ > "${pidFile}"; exec sleep 60`,
+      ],
+      { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: "ignore" },
+    );
+    const pid = await poll(() => (existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : 0));
+    parent.kill("SIGKILL");
+    expect(isAlive(pid)).toBe(true); // orphaned, with nobody left to enforce the 500 ms limit
+    // The `timeout` backstop: limit + grace rounded up, plus 5 s.
+    await poll(() => !isAlive(pid), 15_000);
+  }, 30_000);
 
   it("SIGKILLs a command that ignores SIGTERM after the grace period", async () => {
     const result = await runSandboxed({

@@ -124,6 +124,25 @@ function detectUnshare(): Promise<UnsharePrefix | null> {
   return detection;
 }
 
+let backstopDetection: Promise<boolean> | undefined;
+
+/** coreutils `timeout`, to end a command even when the process that started it is killed. */
+function hasTimeoutCommand(): Promise<boolean> {
+  backstopDetection ??= tryRun("timeout", ["5", "/bin/sh", "-c", "exit 0"]);
+  return backstopDetection;
+}
+
+/**
+ * Our own timer enforces the limit, but if the worker dies (kill -9) nobody is left to fire
+ * it: the command also runs under `timeout`, which kills it a little after the limit and
+ * grace have passed. `-s KILL` because by then it has already ignored a SIGTERM.
+ */
+async function backstopPrefix(timeoutMs: number, killGraceMs: number): Promise<string[]> {
+  if (!(await hasTimeoutCommand())) return [];
+  const seconds = Math.ceil((timeoutMs + killGraceMs) / 1000) + 5;
+  return ["timeout", "-s", "KILL", `${seconds}s`];
+}
+
 /** Whether commands can be cut off from the network here (detected once per process). */
 export async function networkIsolation(): Promise<NetworkIsolation> {
   return (await detectUnshare()) ? "unshare" : "unavailable";
@@ -170,7 +189,7 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
     options.command !== undefined
       ? ["/bin/sh", "-c", options.command]
       : [options.file, ...(options.args ?? [])];
-  const argv = prefix ? [...prefix, ...target] : target;
+  const argv = [...(await backstopPrefix(timeoutMs, killGraceMs)), ...(prefix ?? []), ...target];
 
   try {
     return await new Promise<SandboxResult>((resolve) => {
