@@ -194,6 +194,26 @@ export function describeActivity(event: DescribableActivity): string {
       return `Task ${taskRef(d)} needs attention${text(d, "reason") ? `: ${text(d, "reason")}` : ""}`;
     case "task.cancelled":
       return `${who} cancelled task ${taskRef(d)}`;
+    case "guardian.nudge":
+      return `Guardian nudged the agent on task ${taskRef(d)}: ${text(d, "reason") ?? "it looked stuck"}`;
+    case "guardian.restart":
+      return `Guardian restarted task ${taskRef(d)}: ${text(d, "reason") ?? "it looked stuck"}`;
+    case "guardian.fail":
+      return `Guardian failed task ${taskRef(d)}: ${text(d, "reason") ?? "it was stuck"}`;
+    case "guardian.escalate":
+      return `Guardian asked for a person${taskRef(d) ? ` on task ${taskRef(d)}` : ""}: ${text(d, "reason") ?? "it was stuck"}`;
+    case "guardian.flag_duplicate":
+      return `Conductor flagged task ${taskRef(d)} as a likely duplicate: ${text(d, "reason") ?? ""}`;
+    case "spec.paused":
+      return `Execution of ${ticketRef(event)} paused${text(d, "reason") ? `: ${text(d, "reason")}` : ""}`;
+    case "spec.resumed":
+      return `${who} resumed execution of ${ticketRef(event)}`;
+    case "spec.budget_set": {
+      const budget = field(d, "budgetUsd");
+      return typeof budget === "number"
+        ? `${who} set the budget of ${ticketRef(event)} to $${budget.toFixed(2)}`
+        : `${who} removed the budget of ${ticketRef(event)}`;
+    }
     default:
       return `${who} · ${event.type}`;
   }

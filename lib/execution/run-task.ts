@@ -3,6 +3,13 @@ import type { AgentBackend, AgentLogStream, AgentUsage } from "@/lib/agents/back
 import { getAgentBackend } from "@/lib/agents/backends/get-agent-backend";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { recordIntervention } from "@/lib/guardian/record-intervention";
+import {
+  createRunGuardian,
+  type GuardianLimits,
+  type GuardianVerdict,
+} from "@/lib/guardian/run-guardian";
+import { enforceSpecBudget } from "@/lib/specs/enforce-spec-budget";
 import { finishSpecExecution } from "@/lib/specs/finish-spec-execution";
 import { completeTask, failTask, markNeedsAttention } from "@/lib/tasks/finish-task";
 import { heartbeatTask } from "@/lib/tasks/heartbeat-task";
@@ -29,10 +36,21 @@ export interface RunTaskOptions {
   maxRounds?: number;
   /** Overrides the project's choice (tests). */
   agent?: AgentBackend;
+  /** The guardian's limits (loops, silence); defaults in lib/guardian/run-guardian.ts. */
+  guardian?: Partial<GuardianLimits>;
+  /** How often the guardian checks for a silent run; default 15 s. */
+  guardianCheckMs?: number;
   signal?: AbortSignal;
 }
 
-export type RunTaskOutcome = "done" | "failed" | "needs_attention" | "lost" | "cancelled";
+export type RunTaskOutcome =
+  | "done"
+  | "failed"
+  | "needs_attention"
+  | "lost"
+  | "cancelled"
+  /** The spec ran out of budget: the task waits, unclaimed, until a person resumes the spec. */
+  | "paused";
 
 class StopRun extends Error {
   constructor(
@@ -73,6 +91,16 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
   const agent =
     options.agent ??
     getAgentBackend({ command: task.project.agentCommand, orgSettings: task.org.settings });
+  const taskRef = { id: task.id, key: task.key };
+
+  // The budget is checked before anything starts: an exhausted spec pauses (its tasks, this
+  // one included, go back to waiting) instead of spending more.
+  const budget = await enforceSpecBudget(db, {
+    orgId: task.orgId,
+    specId: task.specId,
+    task: taskRef,
+  });
+  if (budget.exceeded || budget.paused) return "paused";
 
   const run = await db.run.create({
     data: {
@@ -104,12 +132,16 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
       });
     },
   });
-  const log = (stream: AgentLogStream, text: string) => logs.push({ stream, text });
+  const guardian = createRunGuardian(options.guardian);
+  const log = (stream: AgentLogStream, text: string) => {
+    guardian.progress();
+    logs.push({ stream, text });
+  };
 
   // One controller for every reason to stop: lease lost or cancelled, time limit, worker shutdown.
   const stop = new AbortController();
-  let stopReason: "lost" | "timeout" | "shutdown" | null = null;
-  const abort = (reason: "lost" | "timeout" | "shutdown") => {
+  let stopReason: "lost" | "timeout" | "shutdown" | "paused" | null = null;
+  const abort = (reason: "lost" | "timeout" | "shutdown" | "paused") => {
     if (!stop.signal.aborted) {
       stopReason = reason;
       stop.abort(reason);
@@ -131,12 +163,46 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
   };
   const heartbeat = setInterval(() => void beat(), heartbeatMs);
 
+  // The guardian's interventions: each recorded with its reason; an escalation ends the run
+  // (the task goes to a person), a restart ends only the agent's current attempt.
+  const records: Promise<unknown>[] = [];
+  let escalation: string | null = null;
+  let restartReason = "";
+  let round = new AbortController();
+  const intervene = (verdict: GuardianVerdict) => {
+    log("SYSTEM", `Guardian (${verdict.action.toLowerCase()}): ${verdict.reason}`);
+    records.push(
+      db
+        .$transaction((tx) =>
+          recordIntervention(tx, {
+            orgId: task.orgId,
+            action: verdict.action,
+            reason: verdict.reason,
+            projectId: task.projectId,
+            specId: task.specId,
+            taskId: task.id,
+            taskKey: task.key,
+            runId: run.id,
+          }),
+        )
+        .catch(() => {}),
+    );
+    if (verdict.action === "ESCALATE") escalation ??= verdict.reason;
+    if (verdict.action === "RESTART") restartReason = verdict.reason;
+    if (verdict.action !== "NUDGE") round.abort(verdict.action);
+  };
+  const watch = setInterval(() => {
+    const verdict = guardian.check();
+    if (verdict) intervene(verdict);
+  }, options.guardianCheckMs ?? 15_000);
+
   let worktree: string | null = null;
   const usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   const recordUsage = async (u: AgentUsage) => {
     usage.inputTokens += u.inputTokens;
     usage.outputTokens += u.outputTokens;
     usage.costUsd += u.costUsd;
+    guardian.progress();
     await db.usageRecord.create({
       data: {
         orgId: task.orgId,
@@ -150,6 +216,13 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
         costUsd: new Prisma.Decimal(u.costUsd.toFixed(6)),
       },
     });
+    const after = await enforceSpecBudget(db, {
+      orgId: task.orgId,
+      specId: task.specId,
+      task: taskRef,
+      runId: run.id,
+    });
+    if (after.exceeded || after.paused) abort("paused");
   };
 
   try {
@@ -181,13 +254,22 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
     let feedback: string | undefined;
     let commitSha: string | null = null;
     let summary = "";
-    for (let round = 1; ; round++) {
+    for (let attempt = 1; ; attempt++) {
       const result = await agent.run({
         worktree,
-        signal: stop.signal,
+        signal: AbortSignal.any([stop.signal, round.signal]),
         log,
         heartbeat: () => {},
         recordUsage,
+        budgetUsd: budget.remainingUsd ?? undefined,
+        reviewToolCall: ({ name, input }) => {
+          const verdict = guardian.toolCall(name, input);
+          if (!verdict) return { action: "run" };
+          intervene(verdict);
+          return verdict.action === "NUDGE"
+            ? { action: "nudge", message: verdict.message }
+            : { action: "stop", reason: verdict.reason };
+        },
         task: {
           id: task.id,
           key: task.key,
@@ -201,6 +283,15 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
         },
       });
       if (stop.signal.aborted) throw new StopRun("failed", "stopped");
+      if (escalation) throw new StopRun("needs_attention", `Guardian: ${escalation}`);
+      if (round.signal.aborted) {
+        // Restarted by the guardian: the same round again, from a fresh start.
+        round = new AbortController();
+        attempt--;
+        feedback = `Your previous attempt was stopped by the guardian (${restartReason}) and restarted. Work in smaller steps and report progress.`;
+        log("SYSTEM", "Guardian restarted the agent.");
+        continue;
+      }
       if (result.outcome !== "completed") {
         throw new StopRun(
           result.outcome === "stopped" ? "needs_attention" : "failed",
@@ -225,11 +316,11 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
         log,
       });
       if (!verdict.passed) {
-        if (round >= maxRounds)
+        if (attempt >= maxRounds)
           throw new StopRun("failed", verdict.feedback ?? "Verification failed.");
         log(
           "SYSTEM",
-          `verification failed; back to the agent (round ${round + 1} of ${maxRounds})`,
+          `verification failed; back to the agent (round ${attempt + 1} of ${maxRounds})`,
         );
         feedback = verdict.feedback ?? undefined;
         continue;
@@ -243,13 +334,13 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
         branch: taskBranch,
       });
       if (!merged.ok) {
-        if (round >= maxRounds) {
+        if (attempt >= maxRounds) {
           throw new StopRun(
             "needs_attention",
             `Merge conflict with ${integrationBranch}: ${merged.conflict}`,
           );
         }
-        log("SYSTEM", `merge conflict; back to the agent (round ${round + 1} of ${maxRounds})`);
+        log("SYSTEM", `merge conflict; back to the agent (round ${attempt + 1} of ${maxRounds})`);
         feedback = `Merging into ${integrationBranch} conflicted:\n${merged.conflict}\nRebase your change on the current ${integrationBranch} content and resolve it.`;
         // The next round starts from the current integration branch with this try's work redone.
         worktree = (
@@ -285,20 +376,27 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
     const message =
       reason === "timeout"
         ? `The task ran over its time limit of ${Math.round(task.timeoutSeconds / 60)} minutes and was stopped.`
-        : reason === "lost"
-          ? "The task was cancelled or handed to another worker."
-          : reason === "shutdown"
-            ? "The worker shut down; the task will run again."
-            : error instanceof StopRun
-              ? error.message
-              : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+        : reason === "paused"
+          ? "Paused: the spec reached its budget. The task waits until a person resumes the spec."
+          : reason === "lost"
+            ? "The task was cancelled or handed to another worker."
+            : reason === "shutdown"
+              ? "The worker shut down; the task will run again."
+              : error instanceof StopRun
+                ? error.message
+                : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
     log("SYSTEM", message);
     await logs.close().catch(() => {});
     await db.run
       .update({
         where: { id: run.id },
         data: {
-          status: reason === "timeout" ? "TIMED_OUT" : reason === "lost" ? "CANCELLED" : "FAILED",
+          status:
+            reason === "timeout"
+              ? "TIMED_OUT"
+              : reason === "lost" || reason === "paused"
+                ? "CANCELLED"
+                : "FAILED",
           errorMessage: message,
           errorKind: error instanceof StopRun && !error.retryable ? "PERMANENT" : "RETRYABLE",
           finishedAt: new Date(),
@@ -307,6 +405,7 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
       })
       .catch(() => {});
     if (reason === "lost") return "lost";
+    if (reason === "paused") return "paused"; // the pause already sent the task back to waiting
     if (reason === "shutdown") return "lost"; // the lease lapses and the task is requeued
     if (error instanceof StopRun && error.outcome === "needs_attention") {
       await markNeedsAttention(db, {
@@ -325,7 +424,9 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
     return "failed";
   } finally {
     clearInterval(heartbeat);
+    clearInterval(watch);
     clearTimeout(timeLimit);
+    await Promise.all(records);
     if (worktree && repoPath) await removeWorktree({ repoPath, path: worktree }).catch(() => {});
   }
 }

@@ -18,7 +18,7 @@ interface QueuedRow {
 /**
  * Inside the caller's transaction: moves the spec's PENDING tasks whose
  * dependencies are all DONE to QUEUED and records "task.queued" for each.
- * Returns the ids queued, in rank order. A cancelled spec queues nothing.
+ * Returns the ids queued, in rank order. A cancelled or paused spec queues nothing.
  *
  * The spec row is locked first (FOR NO KEY UPDATE, which does not block
  * inserts that reference it) so that two tasks finishing at once cannot both
@@ -31,9 +31,10 @@ export async function applyQueueReadyTasks(
   options: { specId: string; now?: Date },
 ): Promise<string[]> {
   const now = options.now ?? new Date();
-  const spec = await tx.$queryRaw<{ state: string }[]>`
-    SELECT state::text AS state FROM "Spec" WHERE id = ${options.specId} FOR NO KEY UPDATE`;
-  if (spec.length === 0 || spec[0]!.state === "CANCELLED") return [];
+  const spec = await tx.$queryRaw<{ state: string; paused: boolean }[]>`
+    SELECT state::text AS state, "pausedAt" IS NOT NULL AS paused
+    FROM "Spec" WHERE id = ${options.specId} FOR NO KEY UPDATE`;
+  if (spec.length === 0 || spec[0]!.state === "CANCELLED" || spec[0]!.paused) return [];
 
   const queued = await tx.$queryRaw<QueuedRow[]>`
     UPDATE "Task" t

@@ -4,6 +4,7 @@ import { recordActivity } from "@/lib/activity/record-activity";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { TaskStatus } from "@/lib/generated/prisma/enums";
+import { recordIntervention } from "@/lib/guardian/record-intervention";
 import {
   type BackoffOptions,
   DEFAULT_LEASE_MS,
@@ -139,6 +140,16 @@ export async function requeueStaleTasks(
           ...(task.lastHeartbeatAt ? { lastHeartbeatAt: task.lastHeartbeatAt.toISOString() } : {}),
           ...(notBefore ? { notBefore: notBefore.toISOString() } : {}),
         },
+      });
+      // The guardian's "no heartbeat" rule: the run is restarted elsewhere, or failed for good.
+      await recordIntervention(tx, {
+        orgId: task.orgId,
+        action: retry ? "RESTART" : "FAIL",
+        reason: retry ? `${reason}; requeued` : reason,
+        projectId: task.projectId,
+        specId: task.specId,
+        taskId: task.id,
+        taskKey: task.key,
       });
       (retry ? result.requeued : result.failed).push(task.id);
     }

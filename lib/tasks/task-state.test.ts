@@ -38,6 +38,14 @@ describe("task state machine", () => {
     expect(() => run(["resolve"], "FAILED")).toThrowError(AppError);
   });
 
+  it("pauses queued and held tasks back to pending (spec budget), and nothing else", () => {
+    for (const status of statuses) {
+      if (["QUEUED", "RUNNING", "VERIFYING"].includes(status))
+        expect(run(["pause"], status)).toBe("PENDING");
+      else expect(() => run(["pause"], status)).toThrowError(AppError);
+    }
+  });
+
   it("cancels any task that has not ended, and nothing that has", () => {
     for (const status of statuses) {
       const ended = status === "DONE" || status === "FAILED" || status === "CANCELLED";
@@ -73,6 +81,7 @@ describe("task state machine", () => {
       "requeue",
       "fail",
       "needAttention",
+      "pause",
       "cancel",
     ]);
     expect(taskEventsFrom("NEEDS_ATTENTION")).toEqual(["retry", "resolve", "cancel"]);

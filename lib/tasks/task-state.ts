@@ -4,7 +4,8 @@ import type { TaskStatus } from "@/lib/generated/prisma/enums";
 /**
  * Everything that moves a task. The scheduler and workers: queue (its
  * dependencies are done), claim, verify, complete, requeue (a retryable
- * failure, a lost worker or a timeout, with attempts left), fail, needAttention.
+ * failure, a lost worker or a timeout, with attempts left), fail, needAttention, pause (the
+ * spec's budget ran out: back to waiting until a person resumes it).
  * People, from the board: retry, resolve (finished by hand), cancel.
  */
 export type TaskEvent =
@@ -15,6 +16,7 @@ export type TaskEvent =
   | { type: "requeue" }
   | { type: "fail" }
   | { type: "needAttention" }
+  | { type: "pause" }
   | { type: "retry" }
   | { type: "resolve" }
   | { type: "cancel" };
@@ -54,6 +56,8 @@ function transition(status: TaskStatus, event: TaskEvent): TaskStatus | null {
       return held.has(status) ? "FAILED" : null;
     case "needAttention":
       return held.has(status) ? "NEEDS_ATTENTION" : null;
+    case "pause":
+      return status === "QUEUED" || held.has(status) ? "PENDING" : null;
     case "retry":
       return status === "FAILED" || status === "NEEDS_ATTENTION" ? "QUEUED" : null;
     case "resolve":
@@ -71,6 +75,7 @@ const eventLabel: Record<TaskEventType, string> = {
   requeue: "requeue the task",
   fail: "fail the task",
   needAttention: "flag the task for attention",
+  pause: "pause the task",
   retry: "retry the task",
   resolve: "mark the task done",
   cancel: "cancel the task",

@@ -23,6 +23,15 @@ export interface AgentUsage {
   costUsd: number;
 }
 
+/**
+ * The orchestrator's answer about one tool call, asked before it runs (the guardian's watch
+ * for loops): run it, answer the model with `message` instead of running it, or stop the run.
+ */
+export type ToolCallVerdict =
+  | { action: "run" }
+  | { action: "nudge"; message: string }
+  | { action: "stop"; reason: string };
+
 export interface AgentRunContext {
   /** Absolute path of the task's git worktree; the agent changes files only in here. */
   worktree: string;
@@ -34,6 +43,8 @@ export interface AgentRunContext {
   heartbeat(): void;
   /** Tokens and cost so far are reported here, once per model call. */
   recordUsage?(usage: AgentUsage): Promise<void>;
+  /** Agents with tool calls ask before each one (absent: every call runs). */
+  reviewToolCall?(call: { name: string; input: unknown }): ToolCallVerdict;
   /** Most this run may spend, in USD; the agent stops itself once it is reached. */
   budgetUsd?: number;
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClaudeAgent } from "@/lib/agents/backends/claude-agent";
 import { recordingContext, tempWorktree, testTask } from "@/lib/agents/backends/test-context";
 import { costUsd } from "@/lib/agents/models";
+import { createRunGuardian } from "@/lib/guardian/run-guardian";
 import {
   errorReply,
   type FakeAnthropic,
@@ -135,14 +136,30 @@ describe("ClaudeAgent", () => {
     expect(String(result.content)).toContain("not found");
   });
 
-  it("stops itself when it repeats the same tool call 3 times", async () => {
+  it("asks about each tool call: a nudge is answered to the model instead of running it, a stop ends the run", async () => {
     fake.setDefault(call("read_file", { path: "README.md" }));
     const ctx = recordingContext(worktree);
-    const result = await agent().run(ctx);
+    const guardian = createRunGuardian({ repeatLimit: 3 });
+    const result = await agent().run({
+      ...ctx,
+      reviewToolCall: ({ name, input }) => {
+        const verdict = guardian.toolCall(name, input);
+        if (verdict?.action === "NUDGE") return { action: "nudge", message: verdict.message };
+        if (verdict) return { action: "stop", reason: verdict.reason };
+        return { action: "run" };
+      },
+    });
 
     expect(result.outcome).toBe("stopped");
-    expect(result.error).toBe("repeated the same tool call (read_file) 3 times");
-    expect(fake.requests).toHaveLength(3);
+    expect(result.error).toMatch(
+      /repeated the same tool call 3 times in a row again after a nudge/,
+    );
+    expect(fake.requests).toHaveLength(6);
+    // The third call was not run: the model got the nudge as that call's result.
+    const nudged = toolResults(3)[0]!;
+    expect(nudged.is_error).toBe(true);
+    expect(String(nudged.content)).toMatch(/same read_file call 3 times/);
+    expect(String(toolResults(2)[0]!.content)).toContain("# fixture");
   });
 
   it("stops when the abort signal fires during a model call", async () => {

@@ -35,8 +35,6 @@ export interface ClaudeAgentOptions {
   /** Model calls per run before giving up; default 60. */
   maxTurns?: number;
   maxTokens?: number;
-  /** The same tool call (name + input) this many times in a row stops the run; default 3. */
-  repeatLimit?: number;
   retry?: Partial<RetryPolicy>;
   /** Per HTTP request; default 10 minutes. */
   requestTimeoutMs?: number;
@@ -60,7 +58,7 @@ type RunEnd = Omit<AgentResult, "toolCalls">;
 /**
  * The built-in agent: Claude in a tool loop over the Messages API, working in the worktree
  * through list/read/search/write/edit/run tools until it calls `finish`. It stops itself on
- * cancellation, budget, the turn limit, or when it keeps repeating one tool call.
+ * cancellation, budget, the turn limit, or when the orchestrator's review of a tool call says so.
  */
 export class ClaudeAgent implements AgentBackend {
   readonly kind = "CLAUDE" as const;
@@ -104,7 +102,6 @@ export class ClaudeAgent implements AgentBackend {
 
   private async loop(ctx: AgentRunContext, countToolCall: () => void): Promise<RunEnd> {
     const maxTurns = this.options.maxTurns ?? DEFAULT_MAX_TURNS;
-    const repeatLimit = this.options.repeatLimit ?? 3;
     let model = this.options.model ?? defaultModelRouting.coder.model;
     let fallback = this.options.fallbackModel;
     const tools = claudeAgentTools();
@@ -121,8 +118,6 @@ export class ClaudeAgent implements AgentBackend {
     };
     let spentUsd = 0;
     let nudges = 0;
-    let lastCall: string | undefined;
-    let repeats = 0;
 
     const overBudget = (): RunEnd | undefined =>
       ctx.budgetUsd !== undefined && spentUsd >= ctx.budgetUsd
@@ -214,17 +209,21 @@ export class ClaudeAgent implements AgentBackend {
       const results: ToolResultBlockParam[] = [];
       for (const call of calls) {
         countToolCall();
-        const signature = `${call.name}:${stableJson(call.input)}`;
-        repeats = signature === lastCall ? repeats + 1 : 1;
-        lastCall = signature;
-        if (repeats >= repeatLimit) {
-          return {
-            outcome: "stopped",
-            summary: "",
-            error: `repeated the same tool call (${call.name}) ${repeats} times`,
-          };
-        }
         ctx.log("AGENT", `→ ${call.name}(${describeInput(call.input)})`);
+        const verdict = ctx.reviewToolCall?.({ name: call.name, input: call.input });
+        if (verdict?.action === "stop") {
+          return { outcome: "stopped", summary: "", error: verdict.reason };
+        }
+        if (verdict?.action === "nudge") {
+          ctx.log("SYSTEM", `Not run; the agent was told: ${verdict.message}`);
+          results.push({
+            type: "tool_result",
+            tool_use_id: call.id,
+            is_error: true,
+            content: verdict.message,
+          });
+          continue;
+        }
 
         if (call.name === "finish") {
           const parsed = toolSchemas.finish.safeParse(call.input);
@@ -290,18 +289,6 @@ function systemPrompt(ctx: AgentRunContext): string {
     "",
     taskPrompt(ctx.task),
   ].join("\n");
-}
-
-/** JSON with sorted keys, so `{a, b}` and `{b, a}` count as the same call. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }
 
 /** A one-line view of a tool input for the log: long strings shortened. */
