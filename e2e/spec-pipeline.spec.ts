@@ -406,3 +406,40 @@ test("a task whose command-line agent fails shows why, and a person can retry it
   await expect(page.getByRole("row", { name: /#1/ })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole("row")).toHaveCount(3, { timeout: 30_000 });
 });
+
+test("the guardian stops an agent stuck repeating one tool call, and the task page says why", async ({
+  page,
+}) => {
+  test.slow();
+  const { orgSlug } = await signUp(page);
+  const name = unique("Guarded");
+  await page.goto(`/${orgSlug}/projects/new`);
+  await field(page, "Name").fill(name);
+  await field(page, "Local git repository").fill(makeGitRepo());
+  for (const gate of ["Requirements", "Design", "Tasks"]) {
+    await field(page, gate).selectOption({ label: "Auto-approve" });
+  }
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  // The offline agent's test hook: every task of this spec repeats one call until stopped.
+  await createTicket(page, orgSlug, {
+    projectName: name,
+    title: unique("Stuck agent [offline:repeat]"),
+    description,
+  });
+  const specId = await startSpec(page, orgSlug);
+
+  await page.goto(`/${orgSlug}/specs/${specId}?tab=execution`);
+  const execution = page.getByRole("main").getByRole("region", { name: "Execution" });
+  const first = execution.locator('[data-task-key="1"]');
+  await expect(first).toHaveAttribute("data-status", "NEEDS_ATTENTION", { timeout: 60_000 });
+  await first.getByRole("link").click();
+
+  await expect(page.getByRole("main").getByRole("alert")).toContainText(
+    "Guardian: Stopped: repeated the same tool call 3 times in a row again after a nudge",
+  );
+  const guardian = page.getByRole("region", { name: "Guardian" });
+  await expect(guardian.getByText("Nudged", { exact: true })).toBeVisible();
+  await expect(guardian.getByText("Escalated", { exact: true })).toBeVisible();
+  await expect(page.getByRole("log", { name: "Run log" })).toContainText("Guardian (nudge)");
+});

@@ -25,7 +25,9 @@ import {
 import { importSpec } from "@/lib/specs/import-spec";
 import type { ImportSpecInput } from "@/lib/specs/import-spec-schema";
 import { type RequestChangesInput, requestChanges } from "@/lib/specs/request-changes";
+import { resumeSpecExecution } from "@/lib/specs/resume-spec-execution";
 import { retrySpec } from "@/lib/specs/retry-spec";
+import { type SetSpecBudgetInput, setSpecBudget } from "@/lib/specs/set-spec-budget";
 import { startTicketSpec } from "@/lib/specs/start-ticket-spec";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { retryTask } from "@/lib/tasks/retry-task";
@@ -101,6 +103,14 @@ export const orgActionHandlers = {
   retrySpec: async (db: Db, actor: Actor, input: { specId: string }) => {
     const r = await retrySpec(db, { actor, input });
     return { phase: r.phase };
+  },
+  setSpecBudget: async (db: Db, actor: Actor, input: SetSpecBudgetInput) => {
+    const b = await setSpecBudget(db, { actor, input });
+    return { budgetUsd: b.budgetUsd, spentUsd: b.spentUsd, paused: b.paused };
+  },
+  resumeSpecExecution: async (db: Db, actor: Actor, input: { specId: string }) => {
+    const r = await resumeSpecExecution(db, { actor, input });
+    return { queued: r.queued };
   },
   cancelTask: async (db: Db, actor: Actor, input: { taskId: string }) => {
     const t = await cancelTask(db, { actor, taskId: input?.taskId });

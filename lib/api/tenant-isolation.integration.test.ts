@@ -94,6 +94,8 @@ describe("tenant isolation and roles", () => {
     }),
     importSpec: () => ({ specId, files: { "requirements.md": "# Requirements Document" } }),
     cancelSpec: () => ({ specId }),
+    setSpecBudget: () => ({ specId, budgetUsd: 1 }),
+    resumeSpecExecution: () => ({ specId }),
     cancelTask: () => ({ taskId }),
     retryTask: () => ({ taskId }),
     retrySpec: () => ({ specId }),

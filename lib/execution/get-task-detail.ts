@@ -3,7 +3,7 @@ import { notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 
-/** A task with its dependencies, its runs (newest first), the latest run's log, verification and cost. */
+/** A task with its dependencies, the guardian's interventions, its runs (newest first), the latest run's log, verification and cost. */
 export async function getTaskDetail(
   db: Db,
   options: { actor: Actor; taskId: string; logLimit?: number },
@@ -16,6 +16,11 @@ export async function getTaskDetail(
       project: { select: { id: true, name: true, localPath: true } },
       dependsOn: {
         select: { dependsOn: { select: { id: true, key: true, title: true, status: true } } },
+      },
+      guardian: {
+        orderBy: { createdAt: "desc" },
+        take: 20,
+        select: { id: true, action: true, reason: true, createdAt: true },
       },
       runs: {
         orderBy: { attempt: "desc" },

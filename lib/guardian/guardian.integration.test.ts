@@ -215,3 +215,54 @@ describe("spec budget", () => {
     expect((await db.spec.findUniqueOrThrow({ where: { id: specId } })).budgetUsd).toBeNull();
   });
 });
+
+describe("conductor", () => {
+  it("flags a task that looks like one in another spec of the same project, naming it", async () => {
+    const first = await approvedGraph(db, actor, [
+      {
+        ...plannedTask("1", []),
+        title: "Add search to the tickets list",
+        files: ["lib/search.ts"],
+      },
+    ]);
+    const second = await approvedGraph(
+      db,
+      actor,
+      [
+        {
+          ...plannedTask("1", []),
+          title: "Adding search for the ticket list",
+          files: ["lib/search.ts"],
+        },
+        { ...plannedTask("2", []), title: "Export tickets as CSV", files: ["lib/export.ts"] },
+      ],
+      { existing: { id: first.projectId, repo: first.repo } },
+    );
+    // Another project with the same task is not compared.
+    const elsewhere = await approvedGraph(db, actor, [
+      {
+        ...plannedTask("1", []),
+        title: "Add search to the tickets list",
+        files: ["lib/search.ts"],
+      },
+    ]);
+
+    const flags = await db.guardianIntervention.findMany({
+      where: {
+        action: "FLAG_DUPLICATE",
+        task: { specId: { in: [second.specId, elsewhere.specId] } },
+      },
+      include: { task: { select: { key: true, specId: true } } },
+    });
+    expect(flags).toHaveLength(1);
+    expect(flags[0]?.task?.specId).toBe(second.specId);
+    expect(flags[0]?.task?.key).toBe("1");
+    expect(flags[0]?.reason).toMatch(
+      /^Looks like task 1 “Add search to the tickets list” of the spec “Work /,
+    );
+    const event = await db.activityEvent.findFirstOrThrow({
+      where: { specId: second.specId, type: "guardian.flag_duplicate" },
+    });
+    expect(event.data).toMatchObject({ key: "1" });
+  });
+});

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SpecPhase } from "@/lib/generated/prisma/enums";
+import { flagDuplicateTasks } from "@/lib/guardian/flag-duplicate-tasks";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { applyQueueReadyTasks } from "@/lib/tasks/queue-ready-tasks";
 import { tasksContentSchema } from "./artifact-schemas";
@@ -104,6 +105,7 @@ async function materializeTasks(
     specId: options.specId,
     data: { count: tasks.length },
   });
+  await flagDuplicateTasks(tx, options);
   // Tasks with no unmet dependency are queued at once; the rest as their dependencies finish.
   await applyQueueReadyTasks(tx, { specId: options.specId });
 }

@@ -16,11 +16,17 @@ import { resolveInside } from "@/lib/workspaces/safe-path";
  * - `[offline:fail]`      the run ends with outcome "failed" (after any sleep below).
  * - `[offline:sleep N]`   the agent waits N ms before working, heart-beating meanwhile and
  *                         returning "stopped" as soon as the abort signal fires.
+ * - `[offline:repeat]`    (also in the spec's title, so a ticket title can carry it end to end)
+ *                         the agent asks to make the same tool call over and over, as a stuck
+ *                         model would, until the guardian stops it.
  *
  * Real task descriptions never contain them; the planner has no reason to write them.
  */
 export const OFFLINE_FAIL_MARKER = "[offline:fail]";
 export const OFFLINE_SLEEP_MARKER = /\[offline:sleep (\d+)\]/;
+export const OFFLINE_REPEAT_MARKER = "[offline:repeat]";
+/** A stuck loop that no guardian stops ends here. */
+const REPEAT_LIMIT = 50;
 
 export interface OfflineAgentOptions {
   /** How often to heartbeat during an `[offline:sleep N]`; default 1 s. */
@@ -62,6 +68,14 @@ export class OfflineAgent implements AgentBackend {
         ctx.log("SYSTEM", "Stopped: the run was cancelled.");
         return stopped(0);
       }
+    }
+
+    if (
+      task.description.includes(OFFLINE_REPEAT_MARKER) ||
+      task.specTitle.includes(OFFLINE_REPEAT_MARKER)
+    ) {
+      ctx.log("SYSTEM", `Test hook ${OFFLINE_REPEAT_MARKER}: repeating one tool call.`);
+      return repeatUntilStopped(ctx);
     }
 
     if (task.description.includes(OFFLINE_FAIL_MARKER)) {
@@ -109,6 +123,26 @@ export class OfflineAgent implements AgentBackend {
       if (ctx.signal.aborted) done(false);
     });
   }
+}
+
+/** The `[offline:repeat]` hook: the same call every time, whatever the answer, until told to stop. */
+function repeatUntilStopped(ctx: AgentRunContext): AgentResult {
+  const call = { name: "read_file", input: { path: "README.md" } };
+  for (let calls = 1; calls <= REPEAT_LIMIT; calls++) {
+    if (ctx.signal.aborted) return stopped(calls - 1);
+    ctx.log("AGENT", `→ read_file(path=README.md)`);
+    const verdict = ctx.reviewToolCall?.(call);
+    if (verdict?.action === "stop") {
+      return { outcome: "stopped", summary: "", error: verdict.reason, toolCalls: calls };
+    }
+    ctx.heartbeat();
+  }
+  return {
+    outcome: "failed",
+    summary: "",
+    error: `Test hook ${OFFLINE_REPEAT_MARKER}: ${REPEAT_LIMIT} identical calls and nothing stopped them.`,
+    toolCalls: REPEAT_LIMIT,
+  };
 }
 
 function stopped(toolCalls: number): AgentResult {

@@ -27,18 +27,27 @@ export function plannedTask(key: string, dependsOn: string[], description = ""):
   };
 }
 
-/** A spec whose task graph is approved (so its ready tasks are queued), on a fresh repository. */
+/** A spec whose task graph is approved (so its ready tasks are queued), on a fresh repository or an existing project. */
 export async function approvedGraph(
   db: Db,
   actor: Actor,
   tasks: PlannedTask[],
-  project: { agentCommand?: string; testCommand?: string } = {},
+  project:
+    | { agentCommand?: string; testCommand?: string }
+    | { existing: { id: string; repo: string } } = {},
 ): Promise<{ repo: string; specId: string; projectId: string }> {
-  const repo = makeGitRepo();
-  const p = await createProject(db, {
-    actor,
-    input: { name: `Repo ${path.basename(repo)}`, localPath: repo, ...project },
-  });
+  let p: { id: string };
+  let repo: string;
+  if ("existing" in project) {
+    p = project.existing;
+    repo = project.existing.repo;
+  } else {
+    repo = makeGitRepo();
+    p = await createProject(db, {
+      actor,
+      input: { name: `Repo ${path.basename(repo)}`, localPath: repo, ...project },
+    });
+  }
   const ticket = await createTicket(db, {
     actor,
     input: { projectId: p.id, title: `Work ${path.basename(repo)}` },

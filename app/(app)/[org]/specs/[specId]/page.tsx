@@ -8,6 +8,7 @@ import { ImportSpecDialog } from "@/components/specs/import-spec-dialog";
 import { PhaseStepper } from "@/components/specs/phase-stepper";
 import { RequirementsView } from "@/components/specs/requirements-view";
 import { SpecActions } from "@/components/specs/spec-actions";
+import { SpecBudget } from "@/components/specs/spec-budget";
 import { SpecHistory } from "@/components/specs/spec-history";
 import { TasksView } from "@/components/specs/tasks-view";
 import { Button } from "@/components/ui/button";
@@ -27,6 +28,7 @@ import {
 import { getSpec } from "@/lib/specs/get-spec";
 import { exportSpecMarkdown } from "@/lib/specs/markdown/export-spec-markdown";
 import { phaseFile } from "@/lib/specs/phase-file";
+import { specSpendUsd } from "@/lib/specs/spec-spend";
 import { importStartPhase, phaseOfState } from "@/lib/specs/state-machine";
 import { cn } from "@/lib/utils/cn";
 
@@ -61,6 +63,7 @@ export default async function SpecPage({
   const showExecution = tabParam === "execution" || (!requested && executionStates.has(spec.state));
   const executionTasks = showExecution ? await listSpecTasks(db(), { actor, specId: spec.id }) : [];
   const running = spec.state.endsWith("_RUNNING");
+  const spentUsd = await specSpendUsd(db(), spec.id);
   const current = spec.artifacts.find((a) => a.phase === tab.phase && a.status !== "SUPERSEDED");
   const exportable = spec.artifacts.some((a) => a.status !== "SUPERSEDED");
   const importStart = can(actor.role, "write") ? importStartPhase(spec.state) : null;
@@ -148,6 +151,13 @@ export default async function SpecPage({
             running={running}
             canWrite={can(actor.role, "write")}
             editMarkdown={editMarkdown}
+          />
+          <SpecBudget
+            specId={spec.id}
+            spentUsd={spentUsd}
+            budgetUsd={spec.budgetUsd === null ? null : Number(spec.budgetUsd)}
+            pausedReason={spec.pausedAt ? (spec.pausedReason ?? "Execution is paused.") : null}
+            canWrite={can(actor.role, "write")}
           />
         </header>
         <nav aria-label="Spec phases" className="flex gap-1 border-b">

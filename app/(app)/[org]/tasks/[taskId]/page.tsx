@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DiffView } from "@/components/execution/diff-view";
+import { GuardianInterventions } from "@/components/execution/guardian-interventions";
 import { LiveRefresh } from "@/components/execution/live-refresh";
 import { LogView } from "@/components/execution/log-view";
 import { TaskActions } from "@/components/execution/task-actions";
@@ -96,6 +97,7 @@ export default async function TaskPage({
               {task.attentionReason ?? latest?.errorMessage}
             </p>
           ) : null}
+          <GuardianInterventions interventions={task.guardian} />
         </header>
         <nav aria-label="Task views" className="flex gap-1 border-b">
           {tabs.map((t) => (
