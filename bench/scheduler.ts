@@ -1,4 +1,4 @@
-// npm run bench:scheduler [-- --tasks 10000 --claimers 20 --orgs 500 --nodes 10000 --edges 50000]
+// npm run bench:scheduler [-- --tasks 10000 --claimers 20 --orgs 500 --nodes 10000 --edges 50000 --batch 5]
 // The task queue and the dependency graph, against a throw-away embedded Postgres:
 //  a. claims per second: N queued tasks (spread over TEAM organizations so that the per-org
 //     limit of 20 is reached exactly when each is drained) taken by C concurrent claimers,
@@ -7,7 +7,9 @@
 //     autocommit `UPDATE "Task" ... WHERE id = $1`, through the same Prisma client and pool),
 //     measured before and after the claims; ratio = claims/s over the mean of the two. Run
 //     twice: with the client as lib/db/client.ts makes it (every statement unnamed, so planned
-//     each time), then — for comparison — with the claim statement prepared per connection.
+//     each time), then — for comparison — with the claim statement prepared per connection,
+//     then prepared with each claimer taking up to --batch tasks per statement, as a worker with
+//     that many free agent slots does (lib/execution/start-executor.ts claims them at once).
 //  b. graph analysis of a random DAG (topologicalOrder + criticalPath + readySet from
 //     lib/tasks/graph.ts), median of 5 runs.
 // Prints figures and ratios to targets; never asserts, always exits 0.
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     orgs: { type: "string", default: "500" },
     nodes: { type: "string", default: "10000" },
     edges: { type: "string", default: "50000" },
+    batch: { type: "string", default: "5" },
   },
 });
 const taskCount = Number(values.tasks);
@@ -30,6 +33,7 @@ const claimers = Number(values.claimers);
 const orgCount = Number(values.orgs);
 const nodeCount = Number(values.nodes);
 const edgeCount = Number(values.edges);
+const batchSize = Number(values.batch);
 const CLAIM_RATIO_TARGET = 0.3;
 const GRAPH_TARGET_MS = 100;
 
@@ -125,6 +129,7 @@ const prepared = new PrismaClient({
 type Client = typeof db;
 
 interface ClaimRun {
+  batch: number;
   claimed: number;
   seconds: number;
   perClaimer: number[];
@@ -152,7 +157,7 @@ try {
     return taskIds.length / ((performance.now() - started) / 1000);
   }
 
-  async function claimRun(client: Client): Promise<ClaimRun> {
+  async function claimRun(client: Client, batch = 1): Promise<ClaimRun> {
     await db.$executeRawUnsafe('VACUUM ANALYZE "Task"');
     await db.$executeRawUnsafe('VACUUM ANALYZE "Organization"');
     const updatesBefore = await updateRate(client);
@@ -161,15 +166,16 @@ try {
       Array.from({ length: claimers }, async (_, c) => {
         let claimed = 0;
         for (;;) {
-          const batch = await claimTasks(client, { workerId: `bench-${c}`, limit: 1 });
-          if (batch.length === 0) return claimed;
-          claimed += batch.length;
+          const got = await claimTasks(client, { workerId: `bench-${c}`, limit: batch });
+          if (got.length === 0) return claimed;
+          claimed += got.length;
         }
       }),
     );
     const seconds = (performance.now() - started) / 1000;
     const updatesAfter = await updateRate(client);
     return {
+      batch,
       claimed: perClaimer.reduce((a, b) => a + b, 0),
       seconds,
       perClaimer,
@@ -195,6 +201,10 @@ try {
   await db.$executeRaw`UPDATE "Task" SET status = 'QUEUED', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, attempts = 0`;
   const named = await claimRun(prepared);
   const namedCheck = await check();
+  // A worker with several free agent slots claims them in one statement (lib/execution/start-executor.ts).
+  await db.$executeRaw`UPDATE "Task" SET status = 'QUEUED', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, attempts = 0`;
+  const batched = await claimRun(prepared, batchSize);
+  const batchedCheck = await check();
 
   console.log(
     `bench/scheduler (${os.cpus().length} cores; embedded Postgres, fsync off; ${claimers} concurrent clients, Prisma with @prisma/adapter-pg as in lib/db/client.ts)`,
@@ -204,7 +214,7 @@ try {
     const updates = (run.updatesBefore + run.updatesAfter) / 2;
     const ratio = claimRate / updates;
     console.log(
-      `${label}claims_per_s ${fmt(claimRate)} (${fmt(run.claimed)} of ${fmt(taskIds.length)} tasks over ${orgCount} TEAM orgs, batch 1, ${fmt(run.seconds, 2)} s; per claimer ${Math.min(...run.perClaimer)}-${Math.max(...run.perClaimer)})`,
+      `${label}claims_per_s ${fmt(claimRate)} (${fmt(run.claimed)} of ${fmt(taskIds.length)} tasks over ${orgCount} TEAM orgs, batch ${run.batch}, ${fmt(run.seconds, 2)} s; per claimer ${Math.min(...run.perClaimer)}-${Math.max(...run.perClaimer)})`,
     );
     console.log(
       `${label}single_row_update_commits_per_s ${fmt(updates)} (before ${fmt(run.updatesBefore)}, after ${fmt(run.updatesAfter)})`,
@@ -215,6 +225,7 @@ try {
   };
   report("", plain, plainCheck);
   report("prepared_claim_", named, namedCheck);
+  report(`prepared_batch${batchSize}_`, batched, batchedCheck);
   const graphMedian = median(graphRuns);
   console.log(
     `graph_analysis_ms median ${graphMedian.toFixed(1)} (min ${Math.min(...graphRuns).toFixed(1)}, max ${Math.max(...graphRuns).toFixed(1)}; ${fmt(nodeCount)} tasks, ${fmt(edgeCount)} dependencies; topologicalOrder + criticalPath + readySet; critical path ${pathLength} tasks, ${fmt(readyCount)} ready at half done)`,
