@@ -2,14 +2,13 @@
 // The task queue and the dependency graph, against a throw-away embedded Postgres:
 //  a. claims per second: N queued tasks (spread over TEAM organizations so that the per-org
 //     limit of 20 is reached exactly when each is drained) taken by C concurrent claimers,
-//     batch size 1, each looping until a claim comes back empty; beside single-row UPDATE
+//     each looping until a claim comes back empty; beside single-row UPDATE
 //     commits per second on the same database in the same run (C concurrent writers, each an
 //     autocommit `UPDATE "Task" ... WHERE id = $1`, through the same Prisma client and pool),
-//     measured before and after the claims; ratio = claims/s over the mean of the two. Run
-//     twice: with the client as lib/db/client.ts makes it (every statement unnamed, so planned
-//     each time), then — for comparison — with the claim statement prepared per connection,
-//     then prepared with each claimer taking up to --batch tasks per statement, as a worker with
-//     that many free agent slots does (lib/execution/start-executor.ts claims them at once).
+//     measured before and after the claims; ratio = claims/s over the mean of the two. The
+//     client is the app's (lib/db/client.ts: the claim statement prepared per connection).
+//     Run twice: batch size 1, then each claimer taking up to --batch tasks per statement, as
+//     a worker with that many free agent slots does (lib/execution/start-executor.ts).
 //  b. graph analysis of a random DAG (topologicalOrder + criticalPath + readySet from
 //     lib/tasks/graph.ts), median of 5 runs.
 // Prints figures and ratios to targets; never asserts, always exits 0.
@@ -39,8 +38,7 @@ const GRAPH_TARGET_MS = 100;
 
 const { startEmbeddedPostgres } = await import("@/lib/db/embedded-postgres");
 const { migrate } = await import("@/lib/db/migrate");
-const { PrismaPg } = await import("@prisma/adapter-pg");
-const { PrismaClient } = await import("@/lib/generated/prisma/client");
+const { createDb } = await import("@/lib/db/client");
 const { claimTasks } = await import("@/lib/tasks/claim-tasks");
 const { createTaskScope, createTasks } = await import("@/lib/tasks/testing/task-fixtures");
 const { topologicalOrder, criticalPath, readySet } = await import("@/lib/tasks/graph");
@@ -113,19 +111,8 @@ await migrate({
 });
 // One connection per claimer (and a few spare), shared by both measurements; the same
 // client options as lib/db/client.ts, which sends every statement unnamed (planned each time).
-const db = new PrismaClient({
-  adapter: new PrismaPg({ connectionString: server.url, max: claimers + 4 }),
-});
-// For comparison only: a client that prepares the claim statement once per connection.
-const prepared = new PrismaClient({
-  adapter: new PrismaPg(
-    { connectionString: server.url, max: claimers + 4 },
-    {
-      statementNameGenerator: (query) =>
-        query.sql.includes("/* trellis:claim-tasks */") ? "trellis_claim_tasks" : "",
-    },
-  ),
-});
+// The client as the app makes it (lib/db/client.ts: the claim statement prepared per connection).
+const db = createDb(server.url);
 type Client = typeof db;
 
 interface ClaimRun {
@@ -195,15 +182,12 @@ try {
     return row!;
   }
 
-  const plain = await claimRun(db);
-  const plainCheck = await check();
-  // The same 10,000 tasks queued again (the trigger puts the organizations back in the rotation).
+  const single = await claimRun(db);
+  const singleCheck = await check();
+  // The same tasks queued again (the trigger puts the organizations back in the rotation).
   await db.$executeRaw`UPDATE "Task" SET status = 'QUEUED', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, attempts = 0`;
-  const named = await claimRun(prepared);
-  const namedCheck = await check();
   // A worker with several free agent slots claims them in one statement (lib/execution/start-executor.ts).
-  await db.$executeRaw`UPDATE "Task" SET status = 'QUEUED', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, attempts = 0`;
-  const batched = await claimRun(prepared, batchSize);
+  const batched = await claimRun(db, batchSize);
   const batchedCheck = await check();
 
   console.log(
@@ -223,9 +207,8 @@ try {
       `${label}claim_to_update_ratio ${ratio.toFixed(2)} (target >= ${CLAIM_RATIO_TARGET}, ${ratio >= CLAIM_RATIO_TARGET ? "met" : "not met"}); check: ${fmt(checked.running)} running, ${fmt(checked.queued)} still queued, ${checked.over} orgs over their limit`,
     );
   };
-  report("", plain, plainCheck);
-  report("prepared_claim_", named, namedCheck);
-  report(`prepared_batch${batchSize}_`, batched, batchedCheck);
+  report("", single, singleCheck);
+  report(`batch${batchSize}_`, batched, batchedCheck);
   const graphMedian = median(graphRuns);
   console.log(
     `graph_analysis_ms median ${graphMedian.toFixed(1)} (min ${Math.min(...graphRuns).toFixed(1)}, max ${Math.max(...graphRuns).toFixed(1)}; ${fmt(nodeCount)} tasks, ${fmt(edgeCount)} dependencies; topologicalOrder + criticalPath + readySet; critical path ${pathLength} tasks, ${fmt(readyCount)} ready at half done)`,
@@ -235,7 +218,6 @@ try {
   );
 } finally {
   await db.$disconnect();
-  await prepared.$disconnect();
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
