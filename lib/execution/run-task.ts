@@ -4,26 +4,15 @@ import { getAgentBackend } from "@/lib/agents/backends/get-agent-backend";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { recordIntervention } from "@/lib/guardian/record-intervention";
-import {
-  createRunGuardian,
-  type GuardianLimits,
-  type GuardianVerdict,
-} from "@/lib/guardian/run-guardian";
+import type { GuardianLimits } from "@/lib/guardian/run-guardian";
 import { enforceSpecBudget } from "@/lib/specs/enforce-spec-budget";
 import { finishSpecExecution } from "@/lib/specs/finish-spec-execution";
 import { completeTask, failTask, markNeedsAttention } from "@/lib/tasks/finish-task";
 import { heartbeatTask } from "@/lib/tasks/heartbeat-task";
 import { setTaskVerifying } from "@/lib/tasks/set-task-verifying";
-import {
-  commitAll,
-  createTaskWorktree,
-  diffOf,
-  ensureIntegrationBranch,
-  mergeIntoIntegration,
-  removeWorktree,
-} from "@/lib/workspaces/git-workspace";
 import { createLogBatcher, type LogLine } from "./log-batcher";
-import { runVerification } from "./run-verification";
+import { type PerformTaskResult, performTask } from "./perform-task";
+import { integrationBranchOf, taskBranchOf } from "./task-branches";
 
 export interface RunTaskOptions {
   taskId: string;
@@ -52,30 +41,25 @@ export type RunTaskOutcome =
   /** The spec ran out of budget: the task waits, unclaimed, until a person resumes the spec. */
   | "paused";
 
-class StopRun extends Error {
-  constructor(
-    readonly outcome: "failed" | "needs_attention",
-    message: string,
-    readonly retryable = false,
-  ) {
-    super(message);
-  }
-}
+type StopReason = "lost" | "timeout" | "shutdown" | "paused";
 
-function branchSafe(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "") || "task";
-}
+const stopMessages: Record<StopReason, (timeoutSeconds: number) => string> = {
+  timeout: (s) =>
+    `The task ran over its time limit of ${Math.round(s / 60)} minutes and was stopped.`,
+  paused: () =>
+    "Paused: the spec reached its budget. The task waits until a person resumes the spec.",
+  lost: () => "The task was cancelled or handed to another worker.",
+  shutdown: () => "The worker shut down; the task will run again.",
+};
 
 /**
- * Runs one claimed task to its end: a worktree on the task's branch cut from the
- * spec's integration branch, the agent, a commit, verification (fixes fed back
- * to the agent, bounded), a merge into the integration branch (conflicts fed
- * back, then a human), and the task's final state. The lease is heart-beaten
- * throughout; losing it (requeued, cancelled) stops the agent and its commands.
+ * Runs one claimed task on this worker and keeps its record in the database: the Run row,
+ * its log in batches, usage and budget, verification rows, the guardian's interventions,
+ * the lease's heartbeat (losing it, e.g. to a cancel, stops the agent and its commands), the
+ * time limit, and the task's final state. The work itself is performTask's.
  */
 export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskOutcome> {
   const heartbeatMs = options.heartbeatMs ?? 30_000;
-  const maxRounds = options.maxRounds ?? 3;
   const task = await db.task.findUniqueOrThrow({
     where: { id: options.taskId },
     include: {
@@ -85,9 +69,8 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
     },
   });
   const repoPath = task.project.localPath;
-  const integrationBranch = task.spec.integrationBranch ?? `trellis/${task.spec.slug}`;
-  // Not "trellis/<slug>/<key>": a ref cannot be both a branch and a folder of branches.
-  const taskBranch = `trellis/${task.spec.slug}--task-${branchSafe(task.key)}`;
+  const integrationBranch = integrationBranchOf(task.spec);
+  const taskBranch = taskBranchOf(task.spec, task.key);
   const agent =
     options.agent ??
     getAgentBackend({ command: task.project.agentCommand, orgSettings: task.org.settings });
@@ -132,16 +115,13 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
       });
     },
   });
-  const guardian = createRunGuardian(options.guardian);
-  const log = (stream: AgentLogStream, text: string) => {
-    guardian.progress();
-    logs.push({ stream, text });
-  };
+  const log = (stream: AgentLogStream, text: string) => logs.push({ stream, text });
 
-  // One controller for every reason to stop: lease lost or cancelled, time limit, worker shutdown.
+  // One controller for every reason to stop: lease lost or cancelled, time limit, budget,
+  // worker shutdown.
   const stop = new AbortController();
-  let stopReason: "lost" | "timeout" | "shutdown" | "paused" | null = null;
-  const abort = (reason: "lost" | "timeout" | "shutdown" | "paused") => {
+  let stopReason: StopReason | null = null;
+  const abort = (reason: StopReason) => {
     if (!stop.signal.aborted) {
       stopReason = reason;
       stop.abort(reason);
@@ -163,113 +143,25 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
   };
   const heartbeat = setInterval(() => void beat(), heartbeatMs);
 
-  // The guardian's interventions: each recorded with its reason; an escalation ends the run
-  // (the task goes to a person), a restart ends only the agent's current attempt.
   const records: Promise<unknown>[] = [];
-  let escalation: string | null = null;
-  let restartReason = "";
-  let round = new AbortController();
-  const intervene = (verdict: GuardianVerdict) => {
-    log("SYSTEM", `Guardian (${verdict.action.toLowerCase()}): ${verdict.reason}`);
-    records.push(
-      db
-        .$transaction((tx) =>
-          recordIntervention(tx, {
-            orgId: task.orgId,
-            action: verdict.action,
-            reason: verdict.reason,
-            projectId: task.projectId,
-            specId: task.specId,
-            taskId: task.id,
-            taskKey: task.key,
-            runId: run.id,
-          }),
-        )
-        .catch(() => {}),
-    );
-    if (verdict.action === "ESCALATE") escalation ??= verdict.reason;
-    if (verdict.action === "RESTART") restartReason = verdict.reason;
-    if (verdict.action !== "NUDGE") round.abort(verdict.action);
-  };
-  const watch = setInterval(() => {
-    const verdict = guardian.check();
-    if (verdict) intervene(verdict);
-  }, options.guardianCheckMs ?? 15_000);
-
-  let worktree: string | null = null;
   const usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
-  const recordUsage = async (u: AgentUsage) => {
-    usage.inputTokens += u.inputTokens;
-    usage.outputTokens += u.outputTokens;
-    usage.costUsd += u.costUsd;
-    guardian.progress();
-    await db.usageRecord.create({
-      data: {
-        orgId: task.orgId,
-        specId: task.specId,
-        taskId: task.id,
-        runId: run.id,
-        role: "coder",
-        model: u.model,
-        inputTokens: u.inputTokens,
-        outputTokens: u.outputTokens,
-        costUsd: new Prisma.Decimal(u.costUsd.toFixed(6)),
-      },
-    });
-    const after = await enforceSpecBudget(db, {
-      orgId: task.orgId,
-      specId: task.specId,
-      task: taskRef,
-      runId: run.id,
-    });
-    if (after.exceeded || after.paused) abort("paused");
-  };
 
+  let result: PerformTaskResult;
   try {
     if (!repoPath || task.project.repoKind !== "LOCAL") {
-      throw new StopRun("failed", "The project has no local repository to work in.");
-    }
-    log(
-      "SYSTEM",
-      `${agent.kind.toLowerCase()} agent on ${taskBranch} (from ${integrationBranch}), try ${task.attempts}`,
-    );
-    await ensureIntegrationBranch({
-      repoPath,
-      baseBranch: task.project.defaultBranch,
-      branch: integrationBranch,
-    });
-    if (!task.spec.integrationBranch) {
-      await db.spec.update({ where: { id: task.specId }, data: { integrationBranch } });
-    }
-    worktree = (
-      await createTaskWorktree({
+      result = { outcome: "failed", error: "The project has no local repository to work in." };
+    } else {
+      if (!task.spec.integrationBranch) {
+        await db.spec.update({ where: { id: task.specId }, data: { integrationBranch } });
+      }
+      result = await performTask({
         repoPath,
         worktreesRoot: options.worktreesRoot,
-        branch: taskBranch,
-        from: integrationBranch,
         dirName: task.id,
-      })
-    ).path;
-
-    let feedback: string | undefined;
-    let commitSha: string | null = null;
-    let summary = "";
-    for (let attempt = 1; ; attempt++) {
-      const result = await agent.run({
-        worktree,
-        signal: AbortSignal.any([stop.signal, round.signal]),
-        log,
-        heartbeat: () => {},
-        recordUsage,
-        budgetUsd: budget.remainingUsd ?? undefined,
-        reviewToolCall: ({ name, input }) => {
-          const verdict = guardian.toolCall(name, input);
-          if (!verdict) return { action: "run" };
-          intervene(verdict);
-          return verdict.action === "NUDGE"
-            ? { action: "nudge", message: verdict.message }
-            : { action: "stop", reason: verdict.reason };
-        },
+        baseBranch: task.project.defaultBranch,
+        integrationBranch,
+        taskBranch,
+        agent,
         task: {
           id: task.id,
           key: task.key,
@@ -279,114 +171,96 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
           files: task.files,
           specTitle: task.spec.title,
           attempt: task.attempts,
-          feedback,
         },
-      });
-      if (stop.signal.aborted) throw new StopRun("failed", "stopped");
-      if (escalation) throw new StopRun("needs_attention", `Guardian: ${escalation}`);
-      if (round.signal.aborted) {
-        // Restarted by the guardian: the same round again, from a fresh start.
-        round = new AbortController();
-        attempt--;
-        feedback = `Your previous attempt was stopped by the guardian (${restartReason}) and restarted. Work in smaller steps and report progress.`;
-        log("SYSTEM", "Guardian restarted the agent.");
-        continue;
-      }
-      if (result.outcome !== "completed") {
-        throw new StopRun(
-          result.outcome === "stopped" ? "needs_attention" : "failed",
-          result.error ??
-            `The agent ${result.outcome === "stopped" ? "stopped" : "failed"}: ${result.summary}`,
-        );
-      }
-      summary = result.summary;
-      commitSha =
-        (await commitAll({
-          path: worktree,
-          message: `${task.key} ${task.title}\n\nTrellis task ${task.id}`,
-        })) ?? commitSha;
-
-      await setTaskVerifying(db, { taskId: task.id, workerId: options.workerId });
-      const verdict = await runVerification(db, {
-        orgId: task.orgId,
-        runId: run.id,
-        worktree,
         commands: task.project,
+        maxRounds: options.maxRounds ?? 3,
         signal: stop.signal,
-        log,
-      });
-      if (!verdict.passed) {
-        if (attempt >= maxRounds)
-          throw new StopRun("failed", verdict.feedback ?? "Verification failed.");
-        log(
-          "SYSTEM",
-          `verification failed; back to the agent (round ${attempt + 1} of ${maxRounds})`,
-        );
-        feedback = verdict.feedback ?? undefined;
-        continue;
-      }
-
-      const diff = await diffOf({ path: worktree, base: integrationBranch });
-      const merged = await mergeIntoIntegration({
-        repoPath,
-        worktreesRoot: options.worktreesRoot,
-        integrationBranch,
-        branch: taskBranch,
-      });
-      if (!merged.ok) {
-        if (attempt >= maxRounds) {
-          throw new StopRun(
-            "needs_attention",
-            `Merge conflict with ${integrationBranch}: ${merged.conflict}`,
-          );
-        }
-        log("SYSTEM", `merge conflict; back to the agent (round ${attempt + 1} of ${maxRounds})`);
-        feedback = `Merging into ${integrationBranch} conflicted:\n${merged.conflict}\nRebase your change on the current ${integrationBranch} content and resolve it.`;
-        // The next round starts from the current integration branch with this try's work redone.
-        worktree = (
-          await createTaskWorktree({
-            repoPath,
-            worktreesRoot: options.worktreesRoot,
-            branch: taskBranch,
-            from: integrationBranch,
-            dirName: task.id,
-          })
-        ).path;
-        continue;
-      }
-
-      await logs.close();
-      await db.run.update({
-        where: { id: run.id },
-        data: {
-          status: "SUCCEEDED",
-          commitSha: merged.sha ?? commitSha,
-          summary,
-          diff,
-          finishedAt: new Date(),
-          ...usageData(usage),
+        budgetUsd: budget.remainingUsd ?? undefined,
+        guardian: options.guardian,
+        guardianCheckMs: options.guardianCheckMs,
+        hooks: {
+          log,
+          recordUsage: async (u: AgentUsage) => {
+            usage.inputTokens += u.inputTokens;
+            usage.outputTokens += u.outputTokens;
+            usage.costUsd += u.costUsd;
+            await db.usageRecord.create({
+              data: {
+                orgId: task.orgId,
+                specId: task.specId,
+                taskId: task.id,
+                runId: run.id,
+                role: "coder",
+                model: u.model,
+                inputTokens: u.inputTokens,
+                outputTokens: u.outputTokens,
+                costUsd: new Prisma.Decimal(u.costUsd.toFixed(6)),
+              },
+            });
+            const after = await enforceSpecBudget(db, {
+              orgId: task.orgId,
+              specId: task.specId,
+              task: taskRef,
+              runId: run.id,
+            });
+            if (after.exceeded || after.paused) abort("paused");
+          },
+          verifying: async () => {
+            await setTaskVerifying(db, { taskId: task.id, workerId: options.workerId });
+          },
+          verification: async (step) => {
+            await db.verification.create({ data: { orgId: task.orgId, runId: run.id, ...step } });
+          },
+          intervention: (verdict) => {
+            records.push(
+              db
+                .$transaction((tx) =>
+                  recordIntervention(tx, {
+                    orgId: task.orgId,
+                    action: verdict.action,
+                    reason: verdict.reason,
+                    projectId: task.projectId,
+                    specId: task.specId,
+                    taskId: task.id,
+                    taskKey: task.key,
+                    runId: run.id,
+                  }),
+                )
+                .catch(() => {}),
+            );
+          },
         },
       });
-      await completeTask(db, { taskId: task.id, workerId: options.workerId, ...usageData(usage) });
-      await finishSpecExecution(db, { orgId: task.orgId, specId: task.specId });
-      return "done";
     }
   } catch (error) {
-    const reason: string | null = stopReason;
-    const message =
-      reason === "timeout"
-        ? `The task ran over its time limit of ${Math.round(task.timeoutSeconds / 60)} minutes and was stopped.`
-        : reason === "paused"
-          ? "Paused: the spec reached its budget. The task waits until a person resumes the spec."
-          : reason === "lost"
-            ? "The task was cancelled or handed to another worker."
-            : reason === "shutdown"
-              ? "The worker shut down; the task will run again."
-              : error instanceof StopRun
-                ? error.message
-                : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    // Not the agent's doing (git, the disk, the database): worth another try.
+    result = {
+      outcome: "failed",
+      error: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+    };
+    if (!stopReason) {
+      await finishFailedRun(result.error, "RETRYABLE");
+      await failTask(db, {
+        taskId: task.id,
+        workerId: options.workerId,
+        error: result.error,
+        retryable: true,
+      }).catch(() => {});
+      await cleanup();
+      return "failed";
+    }
+  }
+
+  async function cleanup() {
+    clearInterval(heartbeat);
+    clearTimeout(timeLimit);
+    await Promise.all(records);
+  }
+
+  async function finishFailedRun(message: string, errorKind: "PERMANENT" | "RETRYABLE") {
     log("SYSTEM", message);
     await logs.close().catch(() => {});
+    const reason: StopReason | null = stopReason;
     await db.run
       .update({
         where: { id: run.id },
@@ -398,36 +272,65 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
                 ? "CANCELLED"
                 : "FAILED",
           errorMessage: message,
-          errorKind: error instanceof StopRun && !error.retryable ? "PERMANENT" : "RETRYABLE",
+          errorKind,
           finishedAt: new Date(),
           ...usageData(usage),
         },
       })
       .catch(() => {});
-    if (reason === "lost") return "lost";
-    if (reason === "paused") return "paused"; // the pause already sent the task back to waiting
-    if (reason === "shutdown") return "lost"; // the lease lapses and the task is requeued
-    if (error instanceof StopRun && error.outcome === "needs_attention") {
+  }
+
+  try {
+    if (result.outcome === "done") {
+      await logs.close();
+      await db.run.update({
+        where: { id: run.id },
+        data: {
+          status: "SUCCEEDED",
+          commitSha: result.commitSha,
+          summary: result.summary,
+          diff: result.diff,
+          finishedAt: new Date(),
+          ...usageData(usage),
+        },
+      });
+      await completeTask(db, { taskId: task.id, workerId: options.workerId, ...usageData(usage) });
+      await finishSpecExecution(db, { orgId: task.orgId, specId: task.specId });
+      return "done";
+    }
+    // Set by the timers and hooks above, which TypeScript's flow analysis cannot see.
+    const reason = stopReason as StopReason | null;
+    if (reason) {
+      await finishFailedRun(stopMessages[reason](task.timeoutSeconds), "RETRYABLE");
+      if (reason === "paused") return "paused"; // the pause already sent the task back to waiting
+      if (reason === "lost" || reason === "shutdown") return "lost"; // requeued by the sweep
+      await failTask(db, {
+        taskId: task.id,
+        workerId: options.workerId,
+        error: stopMessages.timeout(task.timeoutSeconds),
+        retryable: false,
+      });
+      return "failed";
+    }
+    if (result.outcome === "aborted") return "lost";
+    await finishFailedRun(result.error, "PERMANENT");
+    if (result.outcome === "needs_attention") {
       await markNeedsAttention(db, {
         taskId: task.id,
         workerId: options.workerId,
-        reason: message,
+        reason: result.error,
       });
       return "needs_attention";
     }
     await failTask(db, {
       taskId: task.id,
       workerId: options.workerId,
-      error: message,
-      retryable: !(error instanceof StopRun) && reason !== "timeout",
+      error: result.error,
+      retryable: false,
     });
     return "failed";
   } finally {
-    clearInterval(heartbeat);
-    clearInterval(watch);
-    clearTimeout(timeLimit);
-    await Promise.all(records);
-    if (worktree && repoPath) await removeWorktree({ repoPath, path: worktree }).catch(() => {});
+    await cleanup();
   }
 }
 

@@ -1,11 +1,20 @@
 import "server-only";
-import type { Db } from "@/lib/db/client";
 import { runSandboxed } from "@/lib/workspaces/run-sandboxed";
 
 export interface VerificationCommands {
   setupCommand: string | null;
   testCommand: string | null;
   lintCommand: string | null;
+}
+
+/** One command's result, for the record (a Verification row, or a runner's report). */
+export interface VerificationStep {
+  kind: string;
+  command: string;
+  exitCode: number | null;
+  passed: boolean;
+  output: string;
+  durationMs: number;
 }
 
 export interface VerificationVerdict {
@@ -19,20 +28,16 @@ const feedbackTailChars = 4000;
 
 /**
  * Runs the project's setup, test and lint commands in the task's worktree (sandboxed:
- * clean environment, no network where the OS allows, time limit, output cap), stores
- * each as a Verification row of the run, and stops at the first failure.
+ * clean environment, no network where the OS allows, time limit, output cap), hands each
+ * result to `onStep` to be recorded, and stops at the first failure.
  */
-export async function runVerification(
-  db: Db,
-  options: {
-    orgId: string;
-    runId: string;
-    worktree: string;
-    commands: VerificationCommands;
-    signal?: AbortSignal;
-    log: (stream: "STDOUT" | "STDERR" | "SYSTEM", text: string) => void;
-  },
-): Promise<VerificationVerdict> {
+export async function runVerification(options: {
+  worktree: string;
+  commands: VerificationCommands;
+  signal?: AbortSignal;
+  log: (stream: "STDOUT" | "STDERR" | "SYSTEM", text: string) => void;
+  onStep: (step: VerificationStep) => Promise<void>;
+}): Promise<VerificationVerdict> {
   const steps = [
     { kind: "setup", command: options.commands.setupCommand },
     { kind: "test", command: options.commands.testCommand },
@@ -49,17 +54,13 @@ export async function runVerification(
       onOutput: (event) => options.log(event.stream === "stderr" ? "STDERR" : "STDOUT", event.text),
     });
     const passed = result.exitCode === 0 && !result.timedOut && !result.cancelled;
-    await db.verification.create({
-      data: {
-        orgId: options.orgId,
-        runId: options.runId,
-        kind: step.kind,
-        command: step.command,
-        exitCode: result.exitCode,
-        passed,
-        output: result.output,
-        durationMs: Math.round(result.durationMs),
-      },
+    await options.onStep({
+      kind: step.kind,
+      command: step.command,
+      exitCode: result.exitCode,
+      passed,
+      output: result.output,
+      durationMs: Math.round(result.durationMs),
     });
     if (!passed) {
       const why = result.timedOut
