@@ -15,6 +15,8 @@ import { createProject } from "@/lib/projects/create-project";
 import { deleteProject } from "@/lib/projects/delete-project";
 import type { CreateProjectInput, UpdateProjectInput } from "@/lib/projects/project-schema";
 import { updateProject } from "@/lib/projects/update-project";
+import { type CreateRunnerInput, createRunner } from "@/lib/runners/create-runner";
+import { revokeRunner } from "@/lib/runners/revoke-runner";
 import { approvePhase } from "@/lib/specs/approve-phase";
 import { cancelSpec } from "@/lib/specs/cancel-spec";
 import { type EditArtifactInput, editArtifact } from "@/lib/specs/edit-artifact";
@@ -119,6 +121,14 @@ export const orgActionHandlers = {
   retryTask: async (db: Db, actor: Actor, input: { taskId: string }) => {
     const t = await retryTask(db, { actor, taskId: input?.taskId });
     return { status: t.status };
+  },
+  createRunner: async (db: Db, actor: Actor, input: CreateRunnerInput) => {
+    const r = await createRunner(db, { actor, input });
+    return { id: r.runner.id, name: r.runner.name, token: r.token };
+  },
+  revokeRunner: async (db: Db, actor: Actor, input: { runnerId: string }) => {
+    const r = await revokeRunner(db, { actor, input });
+    return { id: r.id };
   },
   removeMember: async (db: Db, actor: Actor, input: RemoveMemberInput) => {
     const m = await removeMember(db, { actor, input });

@@ -8,6 +8,9 @@ import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import type { Actor } from "@/lib/orgs/roles";
 import { getProject } from "@/lib/projects/get-project";
 import { listProjects } from "@/lib/projects/list-projects";
+import { authenticateRunner } from "@/lib/runners/authenticate-runner";
+import { createRunner } from "@/lib/runners/create-runner";
+import { reportRunnerTask } from "@/lib/runners/report-runner-task";
 import { createSpec } from "@/lib/specs/create-spec";
 import { exportSpec } from "@/lib/specs/export-spec";
 import { makeGitRepo } from "@/lib/testing/git-repo";
@@ -39,6 +42,7 @@ describe("tenant isolation and roles", () => {
   let invitationId: string;
   let specId: string;
   let taskId: string;
+  let runnerId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -66,6 +70,9 @@ describe("tenant isolation and roles", () => {
         },
       })
     ).id;
+    runnerId = (
+      await createRunner(database.db, { actor: owner.actor, input: { name: "Ada's box" } })
+    ).runner.id;
   });
   afterAll(async () => {
     await database?.drop();
@@ -96,11 +103,17 @@ describe("tenant isolation and roles", () => {
     cancelSpec: () => ({ specId }),
     setSpecBudget: () => ({ specId, budgetUsd: 1 }),
     resumeSpecExecution: () => ({ specId }),
+    createRunner: () => ({ name: "Mine" }), // no foreign id: registers in the caller's org
+    revokeRunner: () => ({ runnerId }),
     cancelTask: () => ({ taskId }),
     retryTask: () => ({ taskId }),
     retrySpec: () => ({ specId }),
   };
-  const withoutForeignId = new Set<OrgActionName>(["createProject", "createInvitation"]);
+  const withoutForeignId = new Set<OrgActionName>([
+    "createProject",
+    "createInvitation",
+    "createRunner",
+  ]);
 
   it("covers every server action", () => {
     expect(Object.keys(foreignInputs).sort()).toEqual(Object.keys(orgActionHandlers).sort());
@@ -177,6 +190,19 @@ describe("tenant isolation and roles", () => {
   const foreignRouteReads: Record<string, () => Promise<unknown>> = {
     "(app)/[org]/specs/[specId]/export": () =>
       exportSpec(database.db, { actor: stranger.actor, specId }),
+    "api/runner/v1/tasks/[taskId]/[event]": async () => {
+      const { token } = await createRunner(database.db, {
+        actor: stranger.actor,
+        input: { name: "Mallory's box" },
+      });
+      const runner = await authenticateRunner(database.db, `Bearer ${token}`);
+      return reportRunnerTask(database.db, {
+        runner,
+        taskId,
+        event: "heartbeat",
+        body: { attempt: 1, runId: "run_x", leaseMs: 3000 },
+      });
+    },
   };
 
   it("has no route handler with an id that this test does not walk", async () => {

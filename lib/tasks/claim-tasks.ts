@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { plans } from "@/lib/billing/plans";
 import type { Db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorKind } from "@/lib/generated/prisma/enums";
 import { DEFAULT_LEASE_MS } from "./retry-policy";
 
@@ -46,6 +47,15 @@ const planCaps = Object.values(plans).map((limits) => limits.concurrentAgents);
 const SPARE_TURNS = 3;
 
 /**
+ * Tasks of projects pinned to runners by label go to self-hosted runners only
+ * (lib/runners/claim-runner-task.ts), never to the built-in one.
+ */
+const pinnedToRunners = (task: "t" | "q") =>
+  Prisma.raw(
+    `SELECT 1 FROM "Project" p WHERE p.id = ${task}."projectId" AND cardinality(p."runnerLabels") > 0`,
+  );
+
+/**
  * Claims up to `limit` QUEUED tasks whose notBefore has passed, for `workerId`:
  * RUNNING, leased for `leaseMs`, attempts + 1, a "task.started" event each.
  * Concurrent claimers never get the same task, no organization ever has more
@@ -74,7 +84,8 @@ const SPARE_TURNS = 3;
  *           the row. An organization waiting for a backoff has its turn at the
  *           backoff's end (see rotate).
  *  chosen   For each fresh one with room, its first (limit - active) claimable
- *           tasks by rank, createdAt, id, numbered k = 1, 2, ...; a task's turn
+ *           tasks by rank, createdAt, id (not those pinned to self-hosted runners),
+ *           numbered k = 1, 2, ...; a task's turn
  *           is `slot = active + k`. The lowest slots win, ties to the organization
  *           whose turn came first: with batch size 1 that is plain round-robin,
  *           and a batch spreads over organizations the same way.
@@ -126,6 +137,7 @@ export async function claimTasks(
         WHERE t."orgId" = turn.id
           AND t.status = 'QUEUED'
           AND (t."notBefore" IS NULL OR t."notBefore" <= ${now}::timestamptz)
+          AND NOT EXISTS (${pinnedToRunners("t")})
         ORDER BY t.rank, t."createdAt", t.id
         LIMIT LEAST(GREATEST(turn.cap - turn.active, 0), ${limit})
       )) WITH ORDINALITY AS c(id, k)
@@ -182,6 +194,7 @@ export async function claimTasks(
               WHERE q."orgId" = turn.id
                 AND q.status = 'QUEUED'
                 AND (q."notBefore" IS NULL OR q."notBefore" <= ${now}::timestamptz)
+                AND NOT EXISTS (${pinnedToRunners("q")})
             )
           )
         )

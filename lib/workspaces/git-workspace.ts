@@ -426,3 +426,92 @@ export async function commitsOn(options: {
       return { sha, subject, parents: parents.split(" ").filter(Boolean) };
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Remotes: a self-hosted runner works in its own clone of the project's repository (`origin`)
+// and pushes the task branch and the integration branch back. Several runners may push the
+// same integration branch, so a rejected push fetches, merges and tries again.
+
+/** Clones `cloneUrl` to `clonePath` (HEAD detached, so every branch can be moved), or fetches. */
+export async function cloneOrFetch(options: {
+  cloneUrl: string;
+  clonePath: string;
+}): Promise<void> {
+  const { cloneUrl, clonePath } = options;
+  if (await pathExists(path.join(clonePath, ".git"))) {
+    await git(clonePath, ["fetch", "--quiet", "--prune", "origin"]);
+    return;
+  }
+  await mkdir(path.dirname(clonePath), { recursive: true });
+  await rm(clonePath, { recursive: true, force: true });
+  await git(path.dirname(clonePath), ["clone", "--quiet", cloneUrl, clonePath]);
+  await git(clonePath, ["checkout", "--quiet", "--detach"]);
+}
+
+/** Moves each local branch to origin's tip where origin has it (work not pushed is dropped). */
+export async function syncBranchesFromOrigin(options: {
+  repoPath: string;
+  branches: string[];
+}): Promise<void> {
+  for (const branch of options.branches) {
+    await assertBranchName(options.repoPath, branch);
+    const remote = `refs/remotes/origin/${branch}`;
+    if (!(await gitSucceeds(options.repoPath, ["show-ref", "--verify", "--quiet", remote])))
+      continue;
+    // update-ref, not `branch -f`: the integration worktree may have it checked out; it is
+    // reset to the branch tip before its next merge.
+    await git(options.repoPath, ["update-ref", `refs/heads/${branch}`, remote]);
+  }
+}
+
+export type PushResult = { ok: true; sha: string } | { ok: false; conflict: string };
+
+/**
+ * Pushes `branch` and `integrationBranch` to origin. When origin's integration branch moved
+ * (another runner pushed), fetches it, merges it into ours and pushes again, up to `tries`.
+ */
+export async function pushToOrigin(options: {
+  repoPath: string;
+  worktreesRoot: string;
+  integrationBranch: string;
+  branch: string;
+  tries?: number;
+}): Promise<PushResult> {
+  const { repoPath, integrationBranch, branch } = options;
+  const tries = options.tries ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await git(repoPath, ["push", "--quiet", "--force", "origin", `refs/heads/${branch}`]);
+      await git(repoPath, ["push", "--quiet", "origin", `refs/heads/${integrationBranch}`]);
+      return { ok: true, sha: await revParse(repoPath, integrationBranch) };
+    } catch (error) {
+      if (!(error instanceof GitCommandError) || attempt >= tries) throw error;
+    }
+    await git(repoPath, ["fetch", "--quiet", "origin", integrationBranch]);
+    const key = `merge\0${await commonDir(repoPath)}\0${integrationBranch}`;
+    const merged = await withLock(key, async () => {
+      const worktree = await integrationWorktree({ ...options });
+      try {
+        await git(worktree, [
+          ...COMMITTER,
+          "merge",
+          "--quiet",
+          "--no-ff",
+          "--no-edit",
+          `origin/${integrationBranch}`,
+        ]);
+        return null;
+      } catch (error) {
+        const files = await git(worktree, ["diff", "--name-only", "--diff-filter=U"]).catch(() => ({
+          stdout: "",
+        }));
+        await git(worktree, ["merge", "--abort"]).catch(() => {});
+        if (error instanceof GitCommandError) {
+          return `merging origin/${integrationBranch} conflicted in ${files.stdout.trim().split("\n").join(", ") || "some files"}`;
+        }
+        throw error;
+      }
+    });
+    if (merged) return { ok: false, conflict: merged };
+  }
+}

@@ -1,0 +1,192 @@
+import "server-only";
+import { z } from "zod";
+import { recordActivity } from "@/lib/activity/record-activity";
+import { planLimits } from "@/lib/billing/plans";
+import type { Db } from "@/lib/db/client";
+import { integrationBranchOf, taskBranchOf } from "@/lib/execution/task-branches";
+import type { Plan } from "@/lib/generated/prisma/enums";
+import { enforceSpecBudget } from "@/lib/specs/enforce-spec-budget";
+import type { AuthenticatedRunner } from "./authenticate-runner";
+import { waitForQueuedTask } from "./queue-signal";
+import { runnerWorkerId } from "./runner-token";
+
+export const claimRunnerTaskSchema = z.object({
+  /** How long the request may wait for work (long poll). */
+  waitMs: z.number().int().min(0).max(30_000).default(25_000),
+  /** The runner heart-beats at a third of this; a lapsed lease sends the task back to the queue. */
+  leaseMs: z
+    .number()
+    .int()
+    .min(3_000)
+    .max(10 * 60_000)
+    .default(90_000),
+});
+export type ClaimRunnerTaskInput = z.input<typeof claimRunnerTaskSchema>;
+
+/** Everything a runner needs to do a task; no secrets of the server and no source code. */
+export interface RunnerAssignment {
+  task: {
+    id: string;
+    key: string;
+    title: string;
+    description: string;
+    requirementIds: string[];
+    files: string[];
+    attempt: number;
+    timeoutSeconds: number;
+  };
+  runId: string;
+  spec: { id: string; title: string; integrationBranch: string; taskBranch: string };
+  project: {
+    id: string;
+    /** What the runner clones and pushes to: the project's repository path or URL. */
+    cloneUrl: string;
+    defaultBranch: string;
+    setupCommand: string | null;
+    testCommand: string | null;
+    lintCommand: string | null;
+    agentCommand: string | null;
+  };
+  leaseMs: number;
+  /** USD the agent may still spend on this spec; null with no budget. */
+  budgetUsd: number | null;
+}
+
+/**
+ * Takes one queued task of the runner's organization from a project pinned to runners whose
+ * labels the runner has all of, within the plan's concurrent-agent limit; waits up to
+ * `waitMs` for one to be queued. Null when none came.
+ */
+export async function claimRunnerTask(
+  db: Db,
+  options: { runner: AuthenticatedRunner; input: unknown; signal?: AbortSignal },
+): Promise<RunnerAssignment | null> {
+  const { runner } = options;
+  const { waitMs, leaseMs } = claimRunnerTaskSchema.parse(options.input);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const assignment = await tryClaim(db, runner, leaseMs);
+    if (assignment) return assignment;
+    const left = deadline - Date.now();
+    if (left <= 0 || options.signal?.aborted) return null;
+    // Woken by the queue signal; re-checked at least every 2 s in case a notification was missed.
+    await waitForQueuedTask(runner.orgId, Math.min(left, 2_000), options.signal);
+  }
+}
+
+async function tryClaim(
+  db: Db,
+  runner: AuthenticatedRunner,
+  leaseMs: number,
+): Promise<RunnerAssignment | null> {
+  const claimed = await db.$transaction(async (tx) => {
+    // The organization's row serialises its claims, so its agent limit holds exactly.
+    const [org] = await tx.$queryRaw<{ plan: string; activeTasks: number }[]>`
+      SELECT plan::text AS plan, "activeTasks" FROM "Organization"
+      WHERE id = ${runner.orgId} FOR NO KEY UPDATE`;
+    if (!org) return null;
+    if (org.activeTasks >= planLimits(org.plan as Plan).concurrentAgents) return null;
+    const [pick] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT t.id FROM "Task" t
+      JOIN "Project" p ON p.id = t."projectId"
+      WHERE t."orgId" = ${runner.orgId}
+        AND t.status = 'QUEUED'
+        AND (t."notBefore" IS NULL OR t."notBefore" <= now())
+        AND cardinality(p."runnerLabels") > 0
+        AND p."runnerLabels" <@ ${runner.labels}::text[]
+      ORDER BY t.rank, t."createdAt", t.id
+      LIMIT 1
+      FOR UPDATE OF t SKIP LOCKED`;
+    if (!pick) return null;
+    const now = new Date();
+    const workerId = runnerWorkerId(runner.id);
+    const task = await tx.task.update({
+      where: { id: pick.id },
+      data: {
+        status: "RUNNING",
+        leaseOwner: workerId,
+        leaseExpiresAt: new Date(now.getTime() + leaseMs),
+        lastHeartbeatAt: now,
+        startedAt: now,
+        finishedAt: null,
+        attentionReason: null,
+        attempts: { increment: 1 },
+        runnerId: runner.id,
+      },
+      include: {
+        spec: { select: { id: true, slug: true, title: true, integrationBranch: true } },
+        project: true,
+      },
+    });
+    const integrationBranch = integrationBranchOf(task.spec);
+    const taskBranch = taskBranchOf(task.spec, task.key);
+    if (!task.spec.integrationBranch) {
+      await tx.spec.update({ where: { id: task.specId }, data: { integrationBranch } });
+    }
+    const run = await tx.run.create({
+      data: {
+        orgId: task.orgId,
+        taskId: task.id,
+        specId: task.specId,
+        attempt: task.attempts,
+        status: "RUNNING",
+        runnerId: runner.id,
+        workerId,
+        branch: taskBranch,
+        startedAt: now,
+        heartbeatAt: now,
+      },
+      select: { id: true },
+    });
+    await recordActivity(tx, {
+      orgId: task.orgId,
+      type: "task.started",
+      actorKind: "RUNNER",
+      projectId: task.projectId,
+      specId: task.specId,
+      taskId: task.id,
+      data: {
+        from: "QUEUED",
+        to: "RUNNING",
+        key: task.key,
+        attempt: task.attempts,
+        workerId,
+        runner: runner.name,
+      },
+    });
+    return { task, runId: run.id, integrationBranch, taskBranch };
+  });
+  if (!claimed) return null;
+  const { task, runId, integrationBranch, taskBranch } = claimed;
+  const budget = await enforceSpecBudget(db, {
+    orgId: task.orgId,
+    specId: task.specId,
+    task: { id: task.id, key: task.key },
+    runId,
+  });
+  return {
+    task: {
+      id: task.id,
+      key: task.key,
+      title: task.title,
+      description: task.description,
+      requirementIds: task.requirementIds,
+      files: task.files,
+      attempt: task.attempts,
+      timeoutSeconds: task.timeoutSeconds,
+    },
+    runId,
+    spec: { id: task.spec.id, title: task.spec.title, integrationBranch, taskBranch },
+    project: {
+      id: task.project.id,
+      cloneUrl: task.project.localPath ?? "",
+      defaultBranch: task.project.defaultBranch,
+      setupCommand: task.project.setupCommand,
+      testCommand: task.project.testCommand,
+      lintCommand: task.project.lintCommand,
+      agentCommand: task.project.agentCommand,
+    },
+    leaseMs,
+    budgetUsd: budget.remainingUsd,
+  };
+}

@@ -1,0 +1,249 @@
+// Must-show: self-hosted runners end to end. The runner is its own process (the command the
+// package ships), talking HTTP to the real route handlers served by this test process; the
+// project's repository is a bare "remote" the runner clones and pushes to. The runner process
+// gets no DATABASE_URL: everything it knows comes over the API.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as claimRoute from "@/app/api/runner/v1/claim/route";
+import * as taskRoute from "@/app/api/runner/v1/tasks/[taskId]/[event]/route";
+import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
+import { resetEnvForTests } from "@/lib/env";
+import { getTaskDetail } from "@/lib/execution/get-task-detail";
+import {
+  approvedGraph,
+  git,
+  plannedTask,
+  waitFor,
+} from "@/lib/execution/testing/execution-fixtures";
+import type { Actor } from "@/lib/orgs/roles";
+import { claimTasks } from "@/lib/tasks/claim-tasks";
+import { requeueStaleTasks } from "@/lib/tasks/requeue-stale-tasks";
+import { makeGitRepo } from "@/lib/testing/git-repo";
+import { type RouteServer, startRouteServer } from "@/lib/testing/route-server";
+import { createUserWithOrg } from "@/prisma/factories";
+import { createRunner } from "./create-runner";
+import { revokeRunner } from "./revoke-runner";
+
+const RUNNER_MAIN = fileURLToPath(new URL("./client/main.ts", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+let database: TestDatabase;
+let db: TestDatabase["db"];
+let actor: Actor;
+let server: RouteServer;
+let token: string;
+const children: ChildProcess[] = [];
+
+/** A bare repository with one commit on main: the "remote" runners clone and push to. */
+function bareRemote(): string {
+  const source = makeGitRepo();
+  const bare = path.join(mkdtempSync(path.join(os.tmpdir(), "trellis-remote-")), "repo.git");
+  execFileSync("git", ["clone", "--quiet", "--bare", source, bare]);
+  return bare;
+}
+
+/** A project pinned to runners labelled "linux", with a spec whose task graph is approved. */
+async function pinnedGraph(description: string) {
+  const remote = bareRemote();
+  const project = await db.project.create({
+    data: {
+      orgId: actor.orgId,
+      name: `Remote ${path.basename(path.dirname(remote))}`,
+      slug: path.basename(path.dirname(remote)).toLowerCase(),
+      localPath: remote,
+      runnerLabels: ["linux"],
+    },
+  });
+  const graph = await approvedGraph(db, actor, [plannedTask("1", [], description)], {
+    existing: { id: project.id, repo: remote },
+  });
+  return { ...graph, remote };
+}
+
+function startRunner(
+  name: string,
+  runnerToken = token,
+): { child: ChildProcess; output: () => string } {
+  const { DATABASE_URL: _hidden, ...environment } = process.env;
+  const child = spawn(
+    process.execPath,
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      RUNNER_MAIN,
+      "--url",
+      server.url,
+      "--token",
+      runnerToken,
+      "--workdir",
+      mkdtempSync(path.join(os.tmpdir(), `trellis-${name}-`)),
+      "--lease-ms",
+      "3000",
+      "--wait-ms",
+      "2000",
+    ],
+    { cwd: ROOT, env: { ...environment, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout?.on("data", (d) => {
+    output += d;
+  });
+  child.stderr?.on("data", (d) => {
+    output += d;
+  });
+  children.push(child);
+  return { child, output: () => output };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.db;
+  process.env.DATABASE_URL = database.url;
+  resetEnvForTests();
+  actor = (await createUserWithOrg(db, "Ada")).actor;
+  await db.organization.update({ where: { id: actor.orgId }, data: { plan: "PRO" } });
+  token = (await createRunner(db, { actor, input: { name: "ci-box", labels: ["linux", "x64"] } }))
+    .token;
+  server = await startRouteServer([
+    { path: "/api/runner/v1/claim", handlers: claimRoute },
+    { path: "/api/runner/v1/tasks/:taskId/:event", handlers: taskRoute },
+  ]);
+});
+
+afterAll(async () => {
+  for (const child of children) child.kill("SIGKILL");
+  await server?.close();
+  await database?.drop();
+});
+
+describe("self-hosted runner", () => {
+  it("runs a pinned task: its log streams in while it runs, its branches are pushed to the remote", async () => {
+    const { specId, remote } = await pinnedGraph("[offline:sleep 3000]");
+    // The built-in runner leaves tasks pinned to runners alone.
+    expect(await claimTasks(db, { workerId: "built-in", limit: 5 })).toEqual([]);
+
+    const runner = startRunner("runner-a");
+    const task = await waitFor(
+      db,
+      () => db.task.findFirstOrThrow({ where: { specId } }),
+      (t) => t.status === "RUNNING",
+      30_000,
+    );
+    // While the agent works, its log is on the task page.
+    const live = await waitFor(
+      db,
+      () => getTaskDetail(db, { actor, taskId: task.id }),
+      (d) => d.logs.some((l) => l.text.includes("Test hook [offline:sleep 3000]")),
+      10_000,
+    );
+    expect(live.task.status).toBe("RUNNING");
+    expect(live.latest?.status).toBe("RUNNING");
+
+    await waitFor(
+      db,
+      () => db.spec.findUniqueOrThrow({ where: { id: specId } }),
+      (s) => s.state === "DONE",
+      60_000,
+    ).catch((error) => {
+      throw new Error(`${error}\nrunner output:\n${runner.output()}`);
+    });
+    const detail = await getTaskDetail(db, { actor, taskId: task.id });
+    expect(detail.task.status).toBe("DONE");
+    expect(detail.latest?.status).toBe("SUCCEEDED");
+    // A diff stat, not the source: the code stays on the runner and its remote.
+    expect(detail.latest?.diff).toMatch(/^\.trellis\/tasks\/1-task-1\.md \| \+\d+ -0$/);
+    expect(detail.logs.some((l) => l.text.startsWith("Pushed trellis/"))).toBe(true);
+    expect(detail.latest?.verifications).toEqual([]);
+
+    const spec = await db.spec.findUniqueOrThrow({ where: { id: specId } });
+    const subjects = git(remote, "log", "--format=%s", spec.integrationBranch!).split("\n");
+    expect(subjects.filter((s) => s === "1 Task 1")).toHaveLength(1);
+    expect(git(remote, "branch", "--list", `${spec.integrationBranch}--task-1`)).toContain(
+      "task-1",
+    );
+    runner.child.kill("SIGTERM");
+  }, 90_000);
+
+  it("after kill -9 of the runner mid-task, a second runner takes the task once the lease lapses and completes it", async () => {
+    const { specId, remote } = await pinnedGraph("[offline:sleep 6000]");
+    const first = startRunner("runner-dies");
+    const task = await waitFor(
+      db,
+      () => db.task.findFirstOrThrow({ where: { specId } }),
+      (t) => t.status === "RUNNING",
+      30_000,
+    );
+    await waitFor(
+      db,
+      () => db.runLog.count({ where: { run: { taskId: task.id } } }),
+      (n) => n > 0,
+      10_000,
+    );
+    first.child.kill("SIGKILL");
+
+    const second = startRunner("runner-b");
+    // The worker's sweep, as it runs every 15 s in production.
+    const done = await waitFor(
+      db,
+      async () => {
+        await requeueStaleTasks(db, {});
+        return db.task.findFirstOrThrow({ where: { specId }, include: { runs: true } });
+      },
+      (t) => t.status === "DONE",
+      90_000,
+    ).catch((error) => {
+      throw new Error(`${error}\nsecond runner output:\n${second.output()}`);
+    });
+    expect(done.attempts).toBe(2);
+    expect(done.runs.map((r) => r.status).sort()).toEqual(["FAILED", "SUCCEEDED"]);
+    const spec = await db.spec.findUniqueOrThrow({ where: { id: specId } });
+    expect(spec.state).toBe("DONE");
+    const subjects = git(remote, "log", "--format=%s", spec.integrationBranch!).split("\n");
+    expect(subjects.filter((s) => s === "1 Task 1")).toHaveLength(1);
+    second.child.kill("SIGTERM");
+  }, 150_000);
+
+  it("a runner of another organization cannot claim, read or write this organization's tasks; a revoked token is refused", async () => {
+    const { specId } = await pinnedGraph("");
+    const task = await db.task.findFirstOrThrow({ where: { specId } });
+    const stranger = (await createUserWithOrg(db, "Eve")).actor;
+    const foreign = await createRunner(db, {
+      actor: stranger,
+      input: { name: "eve-box", labels: ["linux"] },
+    });
+    const post = (pathname: string, body: unknown, bearer: string) =>
+      fetch(`${server.url}${pathname}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+
+    const claim = await post("/api/runner/v1/claim", { waitMs: 0 }, foreign.token);
+    expect(claim.status).toBe(204);
+    for (const event of ["heartbeat", "logs", "finish"]) {
+      const response = await post(
+        `/api/runner/v1/tasks/${task.id}/${event}`,
+        { attempt: 1, runId: "run_x", leaseMs: 3000, lines: [], outcome: "failed", error: "x" },
+        foreign.token,
+      );
+      expect({ event, status: response.status }).toEqual({ event, status: 404 });
+    }
+    expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("QUEUED");
+
+    await revokeRunner(db, { actor: stranger, input: { runnerId: foreign.runner.id } });
+    const revoked = await post("/api/runner/v1/claim", { waitMs: 0 }, foreign.token);
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
+    // Our runner takes it, and a bad body is refused with the field named.
+    const bad = await post("/api/runner/v1/claim", { waitMs: "soon" }, token);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      error: { details: { fields: { waitMs: expect.any(String) } } },
+    });
+  });
+});
