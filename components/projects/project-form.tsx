@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { FormField, fieldControlProps } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
+import { parseLabelList } from "@/lib/runners/runner-label";
 
 export interface ProjectFormValues {
   name: string;
@@ -19,6 +20,8 @@ export interface ProjectFormValues {
   testCommand: string;
   lintCommand: string;
   agentCommand: string;
+  /** Comma-separated runner labels; empty: the built-in runner. */
+  runnerLabels: string;
   approvalRequirements: "MANUAL" | "AUTO";
   approvalDesign: "MANUAL" | "AUTO";
   approvalTasks: "MANUAL" | "AUTO";
@@ -32,6 +35,7 @@ const empty: ProjectFormValues = {
   testCommand: "",
   lintCommand: "",
   agentCommand: "",
+  runnerLabels: "",
   approvalRequirements: "MANUAL",
   approvalDesign: "MANUAL",
   approvalTasks: "MANUAL",
@@ -73,13 +77,14 @@ export function ProjectForm({
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
+    const input = { ...values, runnerLabels: parseLabelList(values.runnerLabels) };
     if (projectId) {
-      update.run({ projectId, ...values }, () => {
+      update.run({ projectId, ...input }, () => {
         toast.success("Project saved");
         router.refresh();
       });
     } else {
-      create.run(values, (project) => {
+      create.run(input, (project) => {
         toast.success("Project created");
         router.push(`/${orgSlug}/projects/${project.id}`);
       });
@@ -107,7 +112,7 @@ export function ProjectForm({
           id="localPath"
           label="Local git repository"
           error={errors.localPath}
-          hint="The absolute path of a git work tree on the Trellis server, e.g. /srv/code/my-app."
+          hint="The absolute path of a git work tree on the Trellis server, e.g. /srv/code/my-app. For a project pinned to runners: the repository URL or path the runners clone and push to."
           required
         >
           <Input
@@ -153,6 +158,20 @@ export function ProjectForm({
             value={values.agentCommand}
             onChange={set("agentCommand")}
             className="font-mono"
+            spellCheck={false}
+          />
+        </FormField>
+        <FormField
+          id="runnerLabels"
+          label="Runner labels"
+          error={errors.runnerLabels ?? errors["runnerLabels.0"]}
+          hint="Optional, comma-separated: run this project's tasks only on self-hosted runners with all these labels (Settings → Self-hosted runners). Empty: the built-in runner."
+        >
+          <Input
+            {...fieldControlProps("runnerLabels", { error: errors.runnerLabels, hint: "x" })}
+            value={values.runnerLabels}
+            onChange={set("runnerLabels")}
+            placeholder="linux, gpu"
             spellCheck={false}
           />
         </FormField>

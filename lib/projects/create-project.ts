@@ -6,12 +6,20 @@ import { inspectRepository } from "./inspect-repository";
 import { type CreateProjectInput, createProjectSchema } from "./project-schema";
 import { uniqueProjectSlug } from "./unique-project-slug";
 
-/** Creates a project on a local git repository (validated, default branch detected). */
+/**
+ * Creates a project on a local git repository (validated, default branch detected), or, when
+ * pinned to runner labels, on a repository path or URL that those runners clone.
+ */
 export async function createProject(db: Db, options: { actor: Actor; input: CreateProjectInput }) {
   const { actor } = options;
   assertCan(actor, "write");
   const input = createProjectSchema.parse(options.input);
-  const repo = await inspectRepository(input.localPath);
+  const runnerLabels = input.runnerLabels ?? [];
+  // A project pinned to runners lives on their machines: the server never opens its repository.
+  const repo =
+    runnerLabels.length > 0
+      ? { root: input.localPath, defaultBranch: "main" }
+      : await inspectRepository(input.localPath);
   return db.$transaction(async (tx) => {
     const slug = await uniqueProjectSlug(tx, { orgId: actor.orgId, name: input.name });
     const project = await tx.project.create({
@@ -27,6 +35,7 @@ export async function createProject(db: Db, options: { actor: Actor; input: Crea
         testCommand: input.testCommand,
         lintCommand: input.lintCommand,
         agentCommand: input.agentCommand,
+        runnerLabels,
         approvalRequirements: input.approvalRequirements,
         approvalDesign: input.approvalDesign,
         approvalTasks: input.approvalTasks,

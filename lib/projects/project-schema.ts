@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { runnerLabelsSchema } from "@/lib/runners/runner-label";
 
 const command = z
   .string()
@@ -27,6 +28,8 @@ export const projectFieldsSchema = z.object({
   testCommand: command,
   lintCommand: command,
   agentCommand: command,
+  /** Pinned to self-hosted runners with all these labels; localPath is then what they clone. */
+  runnerLabels: runnerLabelsSchema.optional(),
   approvalRequirements: approvalMode.default("MANUAL"),
   approvalDesign: approvalMode.default("MANUAL"),
   approvalTasks: approvalMode.default("MANUAL"),

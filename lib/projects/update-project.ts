@@ -14,12 +14,15 @@ export async function updateProject(db: Db, options: { actor: Actor; input: Upda
   const { projectId, localPath, ...fields } = updateProjectSchema.parse(options.input);
   const existing = await db.project.findFirst({
     where: { id: projectId, orgId: actor.orgId },
-    select: { id: true, name: true, localPath: true },
+    select: { id: true, name: true, localPath: true, runnerLabels: true },
   });
   if (!existing) throw notFound("Project");
+  const pinned = (fields.runnerLabels ?? existing.runnerLabels).length > 0;
   const repo =
     localPath !== undefined && localPath !== existing.localPath
-      ? await inspectRepository(localPath)
+      ? pinned
+        ? { root: localPath, defaultBranch: undefined }
+        : await inspectRepository(localPath)
       : null;
   return db.$transaction(async (tx) => {
     const slug =
@@ -35,7 +38,8 @@ export async function updateProject(db: Db, options: { actor: Actor; input: Upda
       data: {
         ...fields,
         ...(slug ? { slug } : {}),
-        ...(repo ? { localPath: repo.root, defaultBranch: repo.defaultBranch } : {}),
+        ...(repo ? { localPath: repo.root } : {}),
+        ...(repo?.defaultBranch ? { defaultBranch: repo.defaultBranch } : {}),
       },
     });
     await recordActivity(tx, {

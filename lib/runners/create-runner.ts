@@ -3,21 +3,12 @@ import { z } from "zod";
 import { recordActivity } from "@/lib/activity/record-activity";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { runnerLabelsSchema } from "./runner-label";
 import { generateRunnerToken } from "./runner-token";
-
-export const runnerLabelSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(40)
-  .regex(
-    /^[a-z0-9][a-z0-9._-]*$/,
-    "Labels are lower-case letters, digits, dots, dashes or underscores.",
-  );
 
 export const createRunnerSchema = z.object({
   name: z.string().trim().min(1, "Name the runner.").max(80),
-  labels: z.array(runnerLabelSchema).max(20).default([]),
+  labels: runnerLabelsSchema.default([]),
 });
 export type CreateRunnerInput = z.input<typeof createRunnerSchema>;
 
@@ -35,7 +26,7 @@ export async function createRunner(db: Db, options: { actor: Actor; input: Creat
       data: {
         orgId: actor.orgId,
         name: input.name,
-        labels: [...new Set(input.labels)],
+        labels: input.labels,
         tokenPrefix: prefix,
         tokenHash: hash,
       },

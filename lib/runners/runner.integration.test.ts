@@ -20,6 +20,7 @@ import {
   waitFor,
 } from "@/lib/execution/testing/execution-fixtures";
 import type { Actor } from "@/lib/orgs/roles";
+import { createProject } from "@/lib/projects/create-project";
 import { claimTasks } from "@/lib/tasks/claim-tasks";
 import { requeueStaleTasks } from "@/lib/tasks/requeue-stale-tasks";
 import { makeGitRepo } from "@/lib/testing/git-repo";
@@ -49,11 +50,11 @@ function bareRemote(): string {
 /** A project pinned to runners labelled "linux", with a spec whose task graph is approved. */
 async function pinnedGraph(description: string) {
   const remote = bareRemote();
-  const project = await db.project.create({
-    data: {
-      orgId: actor.orgId,
+  // Pinned to runners: the server never opens the repository, so a bare remote is fine.
+  const project = await createProject(db, {
+    actor,
+    input: {
       name: `Remote ${path.basename(path.dirname(remote))}`,
-      slug: path.basename(path.dirname(remote)).toLowerCase(),
       localPath: remote,
       runnerLabels: ["linux"],
     },

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { InvitePanel } from "@/components/settings/invite-panel";
 import { MembersPanel } from "@/components/settings/members-panel";
+import { RunnersPanel } from "@/components/settings/runners-panel";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -11,6 +12,7 @@ import { db } from "@/lib/db/client";
 import { appUrl } from "@/lib/env";
 import { listMembers } from "@/lib/orgs/list-members";
 import { can, roleAtLeast, roles } from "@/lib/orgs/roles";
+import { listRunners } from "@/lib/runners/list-runners";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -23,6 +25,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
   const { actor, org } = await requireOrgContext(orgSlug);
   const { members, invitations } = await listMembers(db(), { actor });
   const canManage = can(actor.role, "manage");
+  const runners = await listRunners(db(), { actor });
   // Nobody can hand out a role above their own (the domain enforces it too).
   const assignableRoles = roles.filter((r) => roleAtLeast(actor.role, r));
 
@@ -113,6 +116,30 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
               createdLabel: dateFormat.format(inv.createdAt),
               expiresAt: inv.expiresAt.toISOString(),
               expiresLabel: dateTimeFormat.format(inv.expiresAt),
+            }))}
+          />
+        </section>
+
+        <section aria-labelledby="runners" className="grid gap-3">
+          <div className="grid gap-1">
+            <h2 id="runners" className="font-medium text-sm">
+              Self-hosted runners
+            </h2>
+            <p className="text-muted-foreground text-sm">
+              Run agents on your own machines: the runner clones the repository there and pushes the
+              branches; no source code reaches Trellis. Pin a project to runner labels in its
+              settings.
+            </p>
+          </div>
+          <RunnersPanel
+            appUrl={appUrl()}
+            canManage={canManage}
+            runners={runners.map((r) => ({
+              id: r.id,
+              name: r.name,
+              labels: r.labels,
+              tokenPrefix: r.tokenPrefix,
+              lastSeenLabel: r.lastHeartbeatAt ? dateTimeFormat.format(r.lastHeartbeatAt) : "Never",
             }))}
           />
         </section>

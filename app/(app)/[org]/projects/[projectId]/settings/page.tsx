@@ -41,6 +41,7 @@ export default async function ProjectSettingsPage({
               testCommand: project.testCommand ?? "",
               lintCommand: project.lintCommand ?? "",
               agentCommand: project.agentCommand ?? "",
+              runnerLabels: project.runnerLabels.join(", "),
               approvalRequirements: project.approvalRequirements,
               approvalDesign: project.approvalDesign,
               approvalTasks: project.approvalTasks,
