@@ -7,7 +7,7 @@ import { integrationBranchOf, taskBranchOf } from "@/lib/execution/task-branches
 import type { Plan } from "@/lib/generated/prisma/enums";
 import { enforceSpecBudget } from "@/lib/specs/enforce-spec-budget";
 import type { AuthenticatedRunner } from "./authenticate-runner";
-import { waitForQueuedTask } from "./queue-signal";
+import { waitForQueuedTask, wakeOne } from "./queue-signal";
 import { runnerWorkerId } from "./runner-token";
 
 export const claimRunnerTaskSchema = z.object({
@@ -66,7 +66,10 @@ export async function claimRunnerTask(
   const deadline = Date.now() + waitMs;
   for (;;) {
     const assignment = await tryClaim(db, runner, leaseMs);
-    if (assignment) return assignment;
+    if (assignment) {
+      wakeOne(runner.orgId); // there may be more where this one came from
+      return assignment;
+    }
     const left = deadline - Date.now();
     if (left <= 0 || options.signal?.aborted) return null;
     // Woken by the queue signal; re-checked at least every 2 s in case a notification was missed.

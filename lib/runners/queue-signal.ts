@@ -7,10 +7,11 @@ import { childLogger } from "@/lib/logger";
  * Wakes long-polling runner claims when a task of their organization is queued. One LISTEN
  * connection per web process (migration task_queued_signal NOTIFYs at commit with the
  * organization id); waiters are in memory, so a lost notification only delays a claim until
- * the caller's next poll.
+ * the caller's next poll. One notification wakes one waiter, the longest waiting: waking them
+ * all would have every runner of the organization race for the one new task.
  */
 const log = childLogger({ module: "queue-signal" });
-const waiters = new Map<string, Set<() => void>>();
+const waiters = new Map<string, Set<() => void>>(); // in insertion order: longest waiting first
 let listening: Promise<void> | null = null;
 
 function listen(url: string): Promise<void> {
@@ -20,9 +21,7 @@ function listen(url: string): Promise<void> {
       application_name: "trellis-queue-signal",
     });
     client.on("notification", (message) => {
-      const orgWaiters = message.payload ? waiters.get(message.payload) : undefined;
-      if (!orgWaiters) return;
-      for (const wake of orgWaiters) wake();
+      if (message.payload) wakeOne(message.payload);
     });
     client.on("error", (error) => {
       log.warn({ err: error }, "queue signal connection lost; reconnecting on next wait");
@@ -36,6 +35,16 @@ function listen(url: string): Promise<void> {
     throw error;
   });
   return listening;
+}
+
+/**
+ * Wakes the organization's longest-waiting claim. Called by a claim that just got a task:
+ * several tasks queued in one transaction send one notification, so each successful claim
+ * passes the wake on until a claim finds nothing.
+ */
+export function wakeOne(orgId: string): void {
+  const first = waiters.get(orgId)?.values().next();
+  if (first && !first.done) first.value();
 }
 
 /** Resolves when a task of `orgId` is queued, after `timeoutMs`, or when `signal` aborts. */
