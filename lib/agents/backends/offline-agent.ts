@@ -10,14 +10,14 @@ import type {
 import { resolveInside } from "@/lib/workspaces/safe-path";
 
 /**
- * TEST HOOKS — markers in a task's description that make the offline agent misbehave on
- * purpose, so orchestrator, guardian and retry tests can exercise failure paths without a model:
+ * TEST HOOKS — markers in a task's description (or its spec's title, so a ticket title can
+ * carry them end to end) that make the offline agent misbehave on purpose, so orchestrator,
+ * guardian and retry tests can exercise failure paths without a model:
  *
  * - `[offline:fail]`      the run ends with outcome "failed" (after any sleep below).
  * - `[offline:sleep N]`   the agent waits N ms before working, heart-beating meanwhile and
  *                         returning "stopped" as soon as the abort signal fires.
- * - `[offline:repeat]`    (also in the spec's title, so a ticket title can carry it end to end)
- *                         the agent asks to make the same tool call over and over, as a stuck
+ * - `[offline:repeat]`    the agent asks to make the same tool call over and over, as a stuck
  *                         model would, until the guardian stops it.
  *
  * Real task descriptions never contain them; the planner has no reason to write them.
@@ -59,7 +59,8 @@ export class OfflineAgent implements AgentBackend {
     ctx.heartbeat();
     if (ctx.signal.aborted) return stopped(0);
 
-    const sleep = OFFLINE_SLEEP_MARKER.exec(task.description);
+    const hooks = `${task.description}\n${task.specTitle}`;
+    const sleep = OFFLINE_SLEEP_MARKER.exec(hooks);
     if (sleep) {
       const ms = Number(sleep[1]);
       ctx.log("SYSTEM", `Test hook [offline:sleep ${ms}]: waiting ${ms} ms.`);
@@ -70,15 +71,12 @@ export class OfflineAgent implements AgentBackend {
       }
     }
 
-    if (
-      task.description.includes(OFFLINE_REPEAT_MARKER) ||
-      task.specTitle.includes(OFFLINE_REPEAT_MARKER)
-    ) {
+    if (hooks.includes(OFFLINE_REPEAT_MARKER)) {
       ctx.log("SYSTEM", `Test hook ${OFFLINE_REPEAT_MARKER}: repeating one tool call.`);
       return repeatUntilStopped(ctx);
     }
 
-    if (task.description.includes(OFFLINE_FAIL_MARKER)) {
+    if (hooks.includes(OFFLINE_FAIL_MARKER)) {
       const error = `Test hook ${OFFLINE_FAIL_MARKER}: the offline agent fails this task on purpose.`;
       ctx.log("SYSTEM", error);
       return {
