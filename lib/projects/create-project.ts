@@ -1,5 +1,6 @@
 import "server-only";
 import { recordActivity } from "@/lib/activity/record-activity";
+import { assertProjectRoom } from "@/lib/billing/assert-project-room";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { inspectRepository } from "./inspect-repository";
@@ -13,6 +14,7 @@ export async function createProject(db: Db, options: { actor: Actor; input: Crea
   const input = createProjectSchema.parse(options.input);
   const repo = await inspectRepository(input.localPath);
   return db.$transaction(async (tx) => {
+    await assertProjectRoom(tx, { orgId: actor.orgId });
     const slug = await uniqueProjectSlug(tx, { orgId: actor.orgId, name: input.name });
     const project = await tx.project.create({
       data: {
