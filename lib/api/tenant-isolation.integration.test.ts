@@ -97,8 +97,15 @@ describe("tenant isolation and roles", () => {
     cancelTask: () => ({ taskId }),
     retryTask: () => ({ taskId }),
     retrySpec: () => ({ specId }),
+    startCheckout: () => ({ plan: "PRO" }), // no foreign id: the caller's own organization
+    openBillingPortal: () => ({}), // no foreign id: the caller's own organization
   };
-  const withoutForeignId = new Set<OrgActionName>(["createProject", "createInvitation"]);
+  const withoutForeignId = new Set<OrgActionName>([
+    "createProject",
+    "createInvitation",
+    "startCheckout",
+    "openBillingPortal",
+  ]);
 
   it("covers every server action", () => {
     expect(Object.keys(foreignInputs).sort()).toEqual(Object.keys(orgActionHandlers).sort());

@@ -89,6 +89,11 @@ export interface FakeStripe {
     payload: string;
     signature: string;
   };
+  /**
+   * The next `count` API requests are carried out, then their connections are cut before the
+   * answer, as when a response is lost on the network (the SDK retries with the same key).
+   */
+  loseResponses(count: number): void;
   /** Signs and POSTs an event to webhookUrl (or `url`), like Stripe's delivery. */
   deliver(event: FakeEvent, options?: { timestamp?: number; url?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -201,6 +206,7 @@ export async function startFakeStripe(
   const idempotent = new Map<string, { fingerprint: string; status: number; body: Json }>();
   const requests: FakeStripeRequest[] = [];
   let baseUrl = "";
+  let responsesToLose = 0;
 
   const snapshot = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -374,6 +380,10 @@ export async function startFakeStripe(
     },
 
     event: makeEvent,
+
+    loseResponses(count) {
+      responsesToLose = count;
+    },
 
     sign(event, signOptions = {}) {
       const payload = JSON.stringify(event, null, 2);
@@ -704,6 +714,11 @@ export async function startFakeStripe(
           const body = route(method, url.pathname, params);
           if (typeof idempotencyKey === "string") {
             idempotent.set(idempotencyKey, { fingerprint, status: 200, body: snapshot(body) });
+          }
+          if (responsesToLose > 0) {
+            responsesToLose--;
+            res.socket?.destroy();
+            return;
           }
           return sendJson(res, 200, body);
         } catch (thrown) {
