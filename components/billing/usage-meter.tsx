@@ -1,6 +1,6 @@
 const numberFormat = new Intl.NumberFormat("en");
 
-/** One usage line (an <li>): "Runs  3 of 20" with a bar; amber from 80 %, red at the limit. */
+/** One usage line (an <li>): "Runs  3 of 20" with a bar, amber from 80 % of the limit. */
 export function UsageMeter({
   label,
   used,
@@ -11,8 +11,8 @@ export function UsageMeter({
   allowed: number;
 }) {
   const share = allowed > 0 ? Math.min(used / allowed, 1) : 1;
-  const tone =
-    share >= 1 ? "bg-status-failed" : share >= 0.8 ? "bg-status-attention" : "bg-status-done";
+  // Colour only when it needs attention (DESIGN.md): near or at the limit.
+  const tone = share >= 0.8 ? "bg-status-attention" : "bg-foreground/50";
   return (
     <li className="grid gap-1.5">
       <div className="flex items-baseline justify-between gap-4">

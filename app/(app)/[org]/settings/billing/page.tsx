@@ -202,7 +202,7 @@ export default async function BillingPage({
                       </CardTitle>
                       <p className="text-muted-foreground">{description.summary}</p>
                     </CardHeader>
-                    <CardContent className="grid flex-1 gap-3">
+                    <CardContent className="grid flex-1 content-start gap-3">
                       <p>
                         <span className="font-semibold text-lg">
                           {usdFormat.format(description.priceUsdPerMonth)}
