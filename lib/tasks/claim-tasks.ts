@@ -53,9 +53,9 @@ const SPARE_TURNS = 3;
  * tasks RUNNING or VERIFYING than its plan's concurrentAgents or starts more
  * runs in a month than its runsPerMonth, one whose payment is overdue starts
  * none, organizations take turns, and within one organization tasks go by
- * rank, then age. An empty
- * result means nothing is claimable right now (or the organizations with work
- * are being claimed by someone else this instant): poll again.
+ * rank, then age. An empty result means nothing is claimable right now (or the
+ * organizations with work are being claimed by someone else this instant):
+ * poll again.
  *
  * One SQL statement (one round trip, one implicit transaction). Per organization
  * it reads columns a trigger on Task keeps exact (migration task_queue_rotation):
@@ -83,11 +83,11 @@ const SPARE_TURNS = 3;
  *           organization are serialised by the lock above and a fresh row means
  *           no claim committed since the snapshot, so the count is exact. Bounded
  *           by the plan's runsPerMonth, so its cost does not grow with history.
- *  chosen   For each one with room, its first min(limit - active, runsPerMonth - runs) claimable
- *           tasks by rank, createdAt, id, numbered k = 1, 2, ...; a task's turn
- *           is `slot = active + k`. The lowest slots win, ties to the organization
- *           whose turn came first: with batch size 1 that is plain round-robin,
- *           and a batch spreads over organizations the same way.
+ *  chosen   For each one with room, its first min(limit - active, runsPerMonth
+ *           - runs) claimable tasks by rank, createdAt, id, numbered k = 1, 2,
+ *           ...; a task's turn is `slot = active + k`. The lowest slots win, ties
+ *           to the organization whose turn came first: with batch size 1 that is
+ *           plain round-robin, and a batch spreads over organizations the same way.
  *  claimed  Locks those tasks FOR UPDATE SKIP LOCKED (status re-checked on the
  *           latest row version, so a task cancelled meanwhile is skipped) and
  *           starts them. The trigger moves the counters at the end of the

@@ -491,10 +491,15 @@ export async function startFakeStripe(
     return session;
   }
 
+  /** A required parameter naming an existing customer. */
+  function customerParam(value: string | undefined, param: string): string {
+    if (!value) throw required(param);
+    if (!customers.has(value)) throw missing("customer", value, param);
+    return value;
+  }
+
   function createPortalSession(params: Json): FakeObject {
-    const customer = str(params, "customer");
-    if (!customer) throw required("customer");
-    if (!customers.has(customer)) throw missing("customer", customer, "customer");
+    const customer = customerParam(str(params, "customer"), "customer");
     const sessionId = id("bps");
     const session: FakeObject = {
       id: sessionId,
@@ -513,10 +518,7 @@ export async function startFakeStripe(
     const eventName = str(params, "event_name");
     if (!eventName) throw required("event_name");
     const payload = record(params, "payload");
-    const customer = payload.stripe_customer_id;
-    if (!customer) throw required("payload[stripe_customer_id]");
-    if (!customers.has(customer))
-      throw missing("customer", customer, "payload[stripe_customer_id]");
+    customerParam(payload.stripe_customer_id, "payload[stripe_customer_id]");
     if (payload.value === undefined || Number.isNaN(Number(payload.value))) {
       throw new StripeApiError(
         400,
