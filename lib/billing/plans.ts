@@ -33,21 +33,25 @@ export const planDescriptions: Readonly<Record<Plan, PlanDescription>> = {
     summary: "Try Trellis on one repository.",
     features: [
       "Spec pipeline with approval gates",
-      "Offline or Claude agents",
-      "Activity timeline",
+      "Offline, command-line or Claude agents",
+      "Self-hosted runners",
     ],
   },
   PRO: {
     name: "Pro",
     priceUsdPerMonth: 49,
     summary: "For an engineer or a small team shipping every day.",
-    features: ["Everything in Free", "Agent tokens billed as metered usage", "Customer portal"],
+    features: [
+      "Everything in Free",
+      "Agent tokens billed as metered usage",
+      "Invoices and payment in the customer portal",
+    ],
   },
   TEAM: {
     name: "Team",
     priceUsdPerMonth: 199,
     summary: "For teams running many agents in parallel.",
-    features: ["Everything in Pro", "Self-hosted runners", "Priority support"],
+    features: ["Everything in Pro"],
   },
 };
 
