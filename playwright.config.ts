@@ -12,6 +12,16 @@ export const fakeGitHub = {
   clientSecret: "e2e-client-secret",
 };
 
+// Stripe billing goes to a local server that speaks Stripe's API (lib/testing/fake-stripe.ts),
+// started by e2e/billing.spec.ts; other specs never call Stripe (the billing page only reads the database).
+export const fakeStripe = {
+  port: 3111,
+  secretKey: "sk_test_51TrellisE2eKey0000000000000000000000",
+  webhookSecret: "whsec_trellis_e2e_webhook_secret_000000",
+  pricePro: "price_1TrellisE2ePro",
+  priceTeam: "price_1TrellisE2eTeam",
+};
+
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
@@ -56,6 +66,13 @@ export default defineConfig({
       AUTH_GITHUB_ID: fakeGitHub.clientId,
       AUTH_GITHUB_SECRET: fakeGitHub.clientSecret,
       AUTH_GITHUB_ENTERPRISE_URL: `http://127.0.0.1:${fakeGitHub.port}`,
+      STRIPE_SECRET_KEY: fakeStripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: fakeStripe.webhookSecret,
+      STRIPE_PRICE_PRO: fakeStripe.pricePro,
+      STRIPE_PRICE_TEAM: fakeStripe.priceTeam,
+      STRIPE_API_HOST: "127.0.0.1",
+      STRIPE_API_PORT: String(fakeStripe.port),
+      STRIPE_API_PROTOCOL: "http",
     },
   },
 });

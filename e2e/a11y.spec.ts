@@ -110,6 +110,11 @@ for (const theme of ["light", "dark"] as const) {
       await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
       await waitForHydration(page);
       await expectNoSeriousViolations(page, `settings (${theme})`);
+
+      await page.goto(`/${orgSlug}/settings/billing`);
+      await expect(page.getByRole("heading", { level: 1, name: "Billing" })).toBeVisible();
+      await waitForHydration(page);
+      await expectNoSeriousViolations(page, `billing (${theme})`);
     });
   });
 }

@@ -34,6 +34,20 @@ const envSchema = z.object({
   INNGEST_SIGNING_KEY: z.string().min(1).optional(),
   // A self-hosted Inngest server; unset means Inngest Cloud (or the dev server in dev mode).
   INNGEST_BASE_URL: z.url().optional(),
+  // Stripe billing (lib/billing). Unset STRIPE_SECRET_KEY: billing is off and every organization
+  // keeps the plan stored in the database.
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  // Signing secret of the webhook endpoint POST /api/webhooks/stripe (whsec_…).
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  // Recurring prices (price_…) that Checkout sells for the Pro and Team plans.
+  STRIPE_PRICE_PRO: z.string().min(1).optional(),
+  STRIPE_PRICE_TEAM: z.string().min(1).optional(),
+  // Event name of the Billing Meter that agent tokens are reported to; unset: no metered usage.
+  STRIPE_METER_EVENT: z.string().min(1).max(100).optional(),
+  // Another Stripe API server (stripe-mock, or the local fake in tests): host, port, protocol.
+  STRIPE_API_HOST: z.string().min(1).optional(),
+  STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -64,6 +78,11 @@ export function inngestEnabled(): boolean {
   const e = env();
   const dev = e.INNGEST_DEV?.toLowerCase();
   return Boolean(e.INNGEST_EVENT_KEY) || (dev !== undefined && dev !== "0" && dev !== "false");
+}
+
+/** True when Stripe billing is configured (checkout, portal, webhooks, metered usage). */
+export function stripeEnabled(): boolean {
+  return Boolean(env().STRIPE_SECRET_KEY);
 }
 
 /** The public base URL of the app, used in invite links. */

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { functions } from "@/inngest/functions";
+import { startMeterReporter } from "@/lib/billing/start-meter-reporter";
 import { db } from "@/lib/db/client";
 import { env, inngestEnabled } from "@/lib/env";
 import { startExecutor } from "@/lib/execution/start-executor";
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
     concurrency: env().AGENT_CONCURRENCY,
   });
 
+  // Agent tokens of paying organizations to Stripe as metered usage (off without Stripe config).
+  const meterReporter = startMeterReporter(db());
+
   const heartbeat = setInterval(() => {
     pool.query("SELECT 1").then(
       () => log.debug({ rssMb: Math.round(process.memoryUsage.rss() / 1e6) }, "worker heartbeat"),
@@ -64,8 +68,7 @@ async function main(): Promise<void> {
     clearInterval(heartbeat);
     // Don't let a hung connection keep a stopped worker alive.
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
-    executor
-      .stop()
+    Promise.all([executor.stop(), meterReporter.stop()])
       .then(() => dbos?.shutdown({ graceMs: WORKFLOW_GRACE_MS }))
       .catch((error: unknown) => log.warn({ err: error }, "DBOS did not shut down cleanly"))
       .then(() => pool.end())

@@ -1,6 +1,6 @@
 "use client";
 
-import { useParams } from "next/navigation";
+import { useParams, useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { orgAction } from "@/app/(app)/[org]/_actions/org-action";
@@ -13,6 +13,7 @@ import type { OrgActionInput, OrgActionName, OrgActionOutput } from "@/lib/api/o
  */
 export function useOrgAction<K extends OrgActionName>(name: K) {
   const params = useParams<{ org: string }>();
+  const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -30,7 +31,13 @@ export function useOrgAction<K extends OrgActionName>(name: K) {
       setFieldErrors(fields);
       if (Object.keys(fields).length === 0) {
         setFormError(result.error.message);
-        toast.error(result.error.message);
+        const upgradeUrl = result.error.upgradeUrl;
+        toast.error(result.error.message, {
+          // A plan limit or an overdue payment: one click to the billing page that lifts it.
+          action: upgradeUrl
+            ? { label: "Go to billing", onClick: () => router.push(new URL(upgradeUrl).pathname) }
+            : undefined,
+        });
       } else {
         setFormError(null);
       }

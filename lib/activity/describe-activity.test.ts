@@ -34,6 +34,27 @@ describe("describeActivity", () => {
     expect(sentence).toBe("Ada created ticket #3 Add search in Web");
   });
 
+  it("says what Stripe changed about the organization's billing", () => {
+    const upgraded = event({
+      type: "org.billing_changed",
+      actorKind: "SYSTEM",
+      actor: null,
+      data: { plan: { from: "FREE", to: "PRO" }, status: { from: "NONE", to: "ACTIVE" } },
+    });
+    expect(describeActivity(upgraded)).toBe(
+      "The organization moved to the Pro plan (subscription active)",
+    );
+    const overdue = event({
+      type: "org.billing_changed",
+      actorKind: "SYSTEM",
+      actor: null,
+      data: { plan: { from: "PRO", to: "PRO" }, status: { from: "ACTIVE", to: "PAST_DUE" } },
+    });
+    expect(describeActivity(overdue)).toBe(
+      "The organization changed billing (subscription past due)",
+    );
+  });
+
   it("falls back to the number and title recorded in the event", () => {
     const sentence = describeActivity(
       event({ type: "ticket.created", data: { number: 7, title: "Fix login" } }),

@@ -112,6 +112,18 @@ export function describeActivity(event: DescribableActivity): string {
       return `${who} created the organization${text(d, "name") ? ` ${text(d, "name")}` : ""}`;
     case "org.updated":
       return `${who} updated the organization settings${changedFields(d)}`;
+    case "org.billing_changed": {
+      // Written by the Stripe webhook (lib/billing/sync-subscription.ts): { plan, status } as { from, to }.
+      const to = (key: string) => text(field(d, key), "to");
+      const from = (key: string) => text(field(d, key), "from");
+      const plan = to("plan");
+      const status = to("status");
+      const planPart =
+        plan && from("plan") !== plan
+          ? `moved to the ${plan.charAt(0)}${plan.slice(1).toLowerCase()} plan`
+          : "changed billing";
+      return `The organization ${planPart}${status ? ` (subscription ${humanize(status)})` : ""}`;
+    }
     case "member.invited":
       return `${who} created an invite link${role(d, "role") ? ` for a new ${role(d, "role")}` : ""}`;
     case "member.invitation_revoked":

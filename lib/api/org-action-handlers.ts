@@ -1,5 +1,10 @@
 import "server-only";
 import { z } from "zod";
+import {
+  type CreateCheckoutSessionInput,
+  createCheckoutSession,
+} from "@/lib/billing/create-checkout-session";
+import { createPortalSession } from "@/lib/billing/create-portal-session";
 import type { Db } from "@/lib/db/client";
 import type { SpecPhase } from "@/lib/generated/prisma/enums";
 import type { CreateInvitationInput } from "@/lib/orgs/create-invitation";
@@ -134,6 +139,11 @@ export const orgActionHandlers = {
     const m = await removeMember(db, { actor, input });
     return { id: m.id };
   },
+  // Billing: each returns a Stripe-hosted URL (Checkout, customer portal) for the browser to open.
+  startCheckout: (db: Db, actor: Actor, input: CreateCheckoutSessionInput) =>
+    createCheckoutSession(db, { actor, input }),
+  openBillingPortal: (db: Db, actor: Actor, _input: Record<string, never>) =>
+    createPortalSession(db, { actor }),
 };
 
 export type OrgActionHandlers = typeof orgActionHandlers;

@@ -108,11 +108,15 @@ describe("tenant isolation and roles", () => {
     cancelTask: () => ({ taskId }),
     retryTask: () => ({ taskId }),
     retrySpec: () => ({ specId }),
+    startCheckout: () => ({ plan: "PRO" }), // no foreign id: the caller's own organization
+    openBillingPortal: () => ({}), // no foreign id: the caller's own organization
   };
   const withoutForeignId = new Set<OrgActionName>([
     "createProject",
     "createInvitation",
     "createRunner",
+    "startCheckout",
+    "openBillingPortal",
   ]);
 
   it("covers every server action", () => {

@@ -60,6 +60,8 @@ beforeAll(async () => {
   [database, fake] = await Promise.all([createTestDatabase(), startFakeAnthropic()]);
   db = database.db;
   actor = (await createUserWithOrg(db, "Ada")).actor;
+  // Every test makes its own project: more than the Free plan allows.
+  await db.organization.update({ where: { id: actor.orgId }, data: { plan: "TEAM" } });
 });
 
 beforeEach(() => {

@@ -1,5 +1,6 @@
 import "server-only";
 import { recordActivity } from "@/lib/activity/record-activity";
+import { assertProjectRoom } from "@/lib/billing/assert-project-room";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { inspectRepository } from "./inspect-repository";
@@ -21,6 +22,7 @@ export async function createProject(db: Db, options: { actor: Actor; input: Crea
       ? { root: input.localPath, defaultBranch: "main" }
       : await inspectRepository(input.localPath);
   return db.$transaction(async (tx) => {
+    await assertProjectRoom(tx, { orgId: actor.orgId });
     const slug = await uniqueProjectSlug(tx, { orgId: actor.orgId, name: input.name });
     const project = await tx.project.create({
       data: {

@@ -1,6 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { recordActivity } from "@/lib/activity/record-activity";
+import { AppError } from "@/lib/api/app-error";
+import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import { planLimits } from "@/lib/billing/plans";
 import type { Db } from "@/lib/db/client";
 import { integrationBranchOf, taskBranchOf } from "@/lib/execution/task-branches";
@@ -89,6 +91,16 @@ async function tryClaim(
       WHERE id = ${runner.orgId} FOR NO KEY UPDATE`;
     if (!org) return null;
     if (org.activeTasks >= planLimits(org.plan as Plan).concurrentAgents) return null;
+    // Payment overdue or this month's runs used up: nothing starts (the same rule as the
+    // built-in runner's claim and every domain function that starts work).
+    const refused = await assertCanStartWork(tx, { orgId: runner.orgId }).then(
+      () => false,
+      (error: unknown) => {
+        if (error instanceof AppError && error.code === "LIMIT_REACHED") return true;
+        throw error;
+      },
+    );
+    if (refused) return null;
     const [pick] = await tx.$queryRaw<{ id: string }[]>`
       SELECT t.id FROM "Task" t
       JOIN "Project" p ON p.id = t."projectId"

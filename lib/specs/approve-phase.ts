@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { AppError } from "@/lib/api/app-error";
+import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SpecPhase } from "@/lib/generated/prisma/enums";
@@ -118,14 +119,16 @@ export async function approvePhase(
   const { actor } = options;
   assertCan(actor, "write");
   const input = approvePhaseSchema.parse(options.input);
-  const next = await db.$transaction((tx) =>
-    applyApproval(tx, {
+  const next = await db.$transaction(async (tx) => {
+    // An approval starts work: the next phase, or the approved tasks' runs.
+    await assertCanStartWork(tx, { orgId: actor.orgId });
+    return applyApproval(tx, {
       orgId: actor.orgId,
       specId: input.specId,
       phase: input.phase,
       actorId: actor.userId,
-    }),
-  );
+    });
+  });
   if (next) await requestPhaseRun(next);
   return { next };
 }

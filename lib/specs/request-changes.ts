@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/api/app-error";
+import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { specPhaseSchema } from "./approve-phase";
@@ -28,6 +29,7 @@ export async function requestChanges(
   assertCan(actor, "write");
   const input = requestChangesSchema.parse(options.input);
   const request = await db.$transaction(async (tx) => {
+    await assertCanStartWork(tx, { orgId: actor.orgId });
     await transitionSpec(tx, {
       orgId: actor.orgId,
       specId: input.specId,

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { AppError, notFound } from "@/lib/api/app-error";
+import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { nextArtifactVersion } from "./next-artifact-version";
@@ -24,6 +25,7 @@ export async function retrySpec(
     });
     if (!spec) throw notFound("Spec");
     if (!spec.failedPhase) throw new AppError("CONFLICT", "Only a failed spec can be retried.");
+    await assertCanStartWork(tx, { orgId: actor.orgId });
     const phase = spec.failedPhase;
     await transitionSpec(tx, {
       orgId: actor.orgId,

@@ -42,6 +42,8 @@ beforeAll(async () => {
   db = database.db;
   const owner = await createUserWithOrg(db, "Ada");
   actor = owner.actor;
+  // Several projects below: more than the Free plan's one.
+  await db.organization.update({ where: { id: actor.orgId }, data: { plan: "TEAM" } });
   projectId = (await createProjectWithTicket(db, actor)).project.id;
 });
 

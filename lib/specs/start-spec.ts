@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { nextArtifactVersion } from "./next-artifact-version";
@@ -17,6 +18,7 @@ export async function startSpec(
   assertCan(actor, "write");
   const { specId } = startSpecSchema.parse(options.input);
   const request = await db.$transaction(async (tx) => {
+    await assertCanStartWork(tx, { orgId: actor.orgId });
     await transitionSpec(tx, {
       orgId: actor.orgId,
       specId,

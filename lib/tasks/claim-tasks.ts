@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { plans } from "@/lib/billing/plans";
+import { billingPeriod, blockingStatuses, plans } from "@/lib/billing/plans";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorKind } from "@/lib/generated/prisma/enums";
@@ -38,6 +38,7 @@ export interface ClaimedTask {
 // The plan table as two parallel arrays, so SQL can look a plan's limit up by name.
 const planNames = Object.keys(plans);
 const planCaps = Object.values(plans).map((limits) => limits.concurrentAgents);
+const planRuns = Object.values(plans).map((limits) => limits.runsPerMonth);
 
 /**
  * Organizations locked beyond `limit`, so that one with nothing to give right now
@@ -59,10 +60,12 @@ const pinnedToRunners = (task: "t" | "q") =>
  * Claims up to `limit` QUEUED tasks whose notBefore has passed, for `workerId`:
  * RUNNING, leased for `leaseMs`, attempts + 1, a "task.started" event each.
  * Concurrent claimers never get the same task, no organization ever has more
- * tasks RUNNING or VERIFYING than its plan's concurrentAgents, organizations
- * take turns, and within one organization tasks go by rank, then age. An empty
- * result means nothing is claimable right now (or the organizations with work
- * are being claimed by someone else this instant): poll again.
+ * tasks RUNNING or VERIFYING than its plan's concurrentAgents or starts more
+ * runs in a month than its runsPerMonth, one whose payment is overdue starts
+ * none, organizations take turns, and within one organization tasks go by
+ * rank, then age. An empty result means nothing is claimable right now (or the
+ * organizations with work are being claimed by someone else this instant):
+ * poll again.
  *
  * One SQL statement (one round trip, one implicit transaction). Per organization
  * it reads columns a trigger on Task keeps exact (migration task_queue_rotation):
@@ -82,13 +85,20 @@ const pinnedToRunners = (task: "t" | "q") =>
  *           = xmin in the snapshot) tells whether the snapshot's view of its tasks
  *           is current too. NO KEY UPDATE does not block inserts that reference
  *           the row. An organization waiting for a backoff has its turn at the
- *           backoff's end (see rotate).
- *  chosen   For each fresh one with room, its first (limit - active) claimable
- *           tasks by rank, createdAt, id (not those pinned to self-hosted runners),
- *           numbered k = 1, 2, ...; a task's turn
- *           is `slot = active + k`. The lowest slots win, ties to the organization
- *           whose turn came first: with batch size 1 that is plain round-robin,
- *           and a batch spreads over organizations the same way.
+ *           backoff's end (see rotate). `blocked`: its payment is overdue
+ *           (subscriptionStatus, read from the locked row, so exact).
+ *  room     Runs each fresh, unblocked one started this month (billingPeriod):
+ *           its Run rows, plus its running tasks whose Run row the worker has
+ *           not written yet (claimed, attempt without a run). Claims of one
+ *           organization are serialised by the lock above and a fresh row means
+ *           no claim committed since the snapshot, so the count is exact. Bounded
+ *           by the plan's runsPerMonth, so its cost does not grow with history.
+ *  chosen   For each one with room, its first min(limit - active, runsPerMonth
+ *           - runs) claimable tasks by rank, createdAt, id (not those pinned to
+ *           self-hosted runners), numbered k = 1, 2,
+ *           ...; a task's turn is `slot = active + k`. The lowest slots win, ties
+ *           to the organization whose turn came first: with batch size 1 that is
+ *           plain round-robin, and a batch spreads over organizations the same way.
  *  claimed  Locks those tasks FOR UPDATE SKIP LOCKED (status re-checked on the
  *           latest row version, so a task cancelled meanwhile is skipped) and
  *           starts them. The trigger moves the counters at the end of the
@@ -96,8 +106,10 @@ const pinnedToRunners = (task: "t" | "q") =>
  *  rotate   A served organization goes to the back (claimTurnAt = now), or out
  *           of the rotation once at its limit (the trigger brings it back when
  *           one of its tasks stops running). One whose queued tasks are all
- *           backing off waits for the earliest notBefore. The others keep their
- *           place.
+ *           backing off waits for the earliest notBefore. One that is blocked
+ *           leaves the rotation, and one out of runs waits for the next month;
+ *           syncing its subscription (lib/billing/sync-subscription.ts) brings
+ *           either back at once. The others keep their place.
  *  event    The activity events, inserted by the same statement — the columns
  *           recordActivity writes; a round trip per event would cost more than
  *           the claim itself.
@@ -113,6 +125,7 @@ export async function claimTasks(
   const now = options.now ?? new Date();
   const leaseExpiresAt = new Date(now.getTime() + leaseMs);
   const actorKind = options.actorKind ?? "AGENT";
+  const period = billingPeriod(now);
 
   const claimed = await db.$queryRaw<(ClaimedTask & { slot: number; turnAt: number })[]>`
     /* trellis:claim-tasks */
@@ -120,6 +133,8 @@ export async function claimTasks(
     turn AS (
       SELECT o.id, o."claimTurnAt", o."activeTasks" AS active,
         (${planCaps}::int[])[array_position(${planNames}::text[], o.plan::text)] AS cap,
+        (${planRuns}::int[])[array_position(${planNames}::text[], o.plan::text)] AS "runCap",
+        o."subscriptionStatus"::text = ANY(${blockingStatuses}::text[]) AS blocked,
         o.xmin = (SELECT seen.xmin FROM "Organization" seen WHERE seen.id = o.id) AS fresh
       FROM "Organization" o
       WHERE o."claimTurnAt" <= GREATEST(${now}::timestamptz, statement_timestamp())
@@ -128,9 +143,32 @@ export async function claimTasks(
       LIMIT ${limit + SPARE_TURNS}
       FOR NO KEY UPDATE OF o SKIP LOCKED
     ),
+    room AS (
+      SELECT turn.id,
+        (
+          SELECT count(*)::int
+          FROM (
+            SELECT 1
+            FROM "Run" r
+            WHERE r."orgId" = turn.id
+              AND r."createdAt" >= ${period.start}::timestamptz
+              AND r."createdAt" < ${period.end}::timestamptz
+            LIMIT turn."runCap"
+          ) started
+        ) + (
+          SELECT count(*)::int
+          FROM "Task" a
+          WHERE a."orgId" = turn.id
+            AND a.status IN ('RUNNING', 'VERIFYING')
+            AND NOT EXISTS (SELECT 1 FROM "Run" r WHERE r."taskId" = a.id AND r.attempt = a.attempts)
+        ) AS runs
+      FROM turn
+      WHERE turn.fresh AND NOT turn.blocked
+    ),
     chosen AS (
       SELECT c.id, turn.active + c.k AS slot, turn."claimTurnAt" AS "turnAt"
       FROM turn
+      JOIN room ON room.id = turn.id
       CROSS JOIN LATERAL unnest(ARRAY(
         SELECT t.id
         FROM "Task" t
@@ -139,9 +177,8 @@ export async function claimTasks(
           AND (t."notBefore" IS NULL OR t."notBefore" <= ${now}::timestamptz)
           AND NOT EXISTS (${pinnedToRunners("t")})
         ORDER BY t.rank, t."createdAt", t.id
-        LIMIT LEAST(GREATEST(turn.cap - turn.active, 0), ${limit})
+        LIMIT LEAST(GREATEST(LEAST(turn.cap - turn.active, turn."runCap" - room.runs), 0), ${limit})
       )) WITH ORDINALITY AS c(id, k)
-      WHERE turn.fresh
       ORDER BY turn.active + c.k, turn."claimTurnAt", turn.id
       LIMIT ${limit}
     ),
@@ -172,6 +209,8 @@ export async function claimTasks(
     rotate AS (
       UPDATE "Organization" o
       SET "claimTurnAt" = CASE
+        WHEN turn.blocked THEN NULL
+        WHEN room.runs + served.k >= turn."runCap" THEN ${period.end}::timestamptz
         WHEN turn.active + served.k >= turn.cap THEN NULL
         WHEN served.k > 0 THEN clock_timestamp()
         ELSE (
@@ -182,10 +221,13 @@ export async function claimTasks(
       END
       FROM turn
       CROSS JOIN LATERAL (SELECT count(*)::int AS k FROM claimed WHERE claimed."orgId" = turn.id) served
+      LEFT JOIN room ON room.id = turn.id
       WHERE o.id = turn.id
         AND (
           served.k > 0
           OR turn.active >= turn.cap
+          OR turn.blocked
+          OR room.runs >= turn."runCap"
           OR (
             turn.fresh
             AND NOT EXISTS (

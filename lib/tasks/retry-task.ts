@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { AppError, notFound } from "@/lib/api/app-error";
+import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { nextTaskStatus } from "./task-state";
@@ -23,6 +24,7 @@ export async function retryTask(db: Db, options: { actor: Actor; taskId: string 
       select: { id: true, projectId: true, specId: true, key: true, status: true },
     });
     if (!task) throw notFound("Task");
+    await assertCanStartWork(tx, { orgId: actor.orgId });
     const to = nextTaskStatus(task.status, { type: "retry" });
     const updated = await tx.task.updateMany({
       where: { id: task.id, orgId: actor.orgId, status: task.status },

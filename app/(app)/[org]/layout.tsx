@@ -1,7 +1,9 @@
 import type * as React from "react";
+import { BillingBanner } from "@/components/billing/billing-banner";
 import { AppShell } from "@/components/shell/app-shell";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { requireOrgContext } from "@/lib/auth/org-context";
+import { findBillingNotice } from "@/lib/billing/find-billing-notice";
 import { db } from "@/lib/db/client";
 import { listOrganizations } from "@/lib/orgs/list-organizations";
 import { listProjects } from "@/lib/projects/list-projects";
@@ -15,10 +17,11 @@ export default async function OrgLayout({
 }) {
   const { org: orgSlug } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
-  const [orgs, projects, user] = await Promise.all([
+  const [orgs, projects, user, billingNotice] = await Promise.all([
     listOrganizations(db(), actor.userId),
     listProjects(db(), { actor, take: 50 }),
     getCurrentUser(actor.userId),
+    findBillingNotice(db(), { orgId: actor.orgId }),
   ]);
   return (
     <AppShell
@@ -27,6 +30,7 @@ export default async function OrgLayout({
       projects={projects.map((p) => ({ id: p.id, name: p.name }))}
       user={{ name: user.name, email: user.email }}
     >
+      {billingNotice ? <BillingBanner orgSlug={org.slug} message={billingNotice.message} /> : null}
       {children}
     </AppShell>
   );

@@ -45,9 +45,15 @@ export async function orgAction<K extends OrgActionName>(
     const error = toAppError(thrown);
     if (error.code === "INTERNAL")
       logger.error({ err: thrown, action: name }, "server action failed");
+    const upgradeUrl = error.details?.upgradeUrl;
     return {
       ok: false,
-      error: { code: error.code, message: error.message, fields: error.details?.fields },
+      error: {
+        code: error.code,
+        message: error.message,
+        fields: error.details?.fields,
+        ...(typeof upgradeUrl === "string" ? { upgradeUrl } : {}),
+      },
     };
   }
 }

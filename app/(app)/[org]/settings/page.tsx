@@ -52,6 +52,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
               {org.personal ? (
                 <span className="ml-2 text-muted-foreground text-xs">Personal workspace</span>
               ) : null}
+              <Link
+                href={`/${org.slug}/settings/billing`}
+                className="ml-2 text-xs underline underline-offset-4 hover:no-underline"
+              >
+                Billing and usage
+              </Link>
             </dd>
             <dt className="text-muted-foreground">Your role</dt>
             <dd>{capitalize(actor.role)}</dd>
