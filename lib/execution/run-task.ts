@@ -3,6 +3,7 @@ import type { AgentBackend, AgentLogStream, AgentUsage } from "@/lib/agents/back
 import { getAgentBackend } from "@/lib/agents/backends/get-agent-backend";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { syncGithubMirror } from "@/lib/github/repository-mirror";
 import { finishSpecExecution } from "@/lib/specs/finish-spec-execution";
 import { completeTask, failTask, markNeedsAttention } from "@/lib/tasks/finish-task";
 import { heartbeatTask } from "@/lib/tasks/heartbeat-task";
@@ -66,7 +67,7 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
       org: { select: { settings: true } },
     },
   });
-  const repoPath = task.project.localPath;
+  let repoPath = task.project.localPath;
   const integrationBranch = task.spec.integrationBranch ?? `trellis/${task.spec.slug}`;
   // Not "trellis/<slug>/<key>": a ref cannot be both a branch and a folder of branches.
   const taskBranch = `trellis/${task.spec.slug}--task-${branchSafe(task.key)}`;
@@ -153,7 +154,11 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
   };
 
   try {
-    if (!repoPath || task.project.repoKind !== "LOCAL") {
+    // A GitHub project works in a local mirror of its repository, fetched with a short-lived token.
+    if (task.project.repoKind === "GITHUB") {
+      repoPath = await syncGithubMirror(db, { projectId: task.projectId });
+    }
+    if (!repoPath) {
       throw new StopRun("failed", "The project has no local repository to work in.");
     }
     log(

@@ -4,14 +4,21 @@ import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { inspectRepository } from "./inspect-repository";
 import { type CreateProjectInput, createProjectSchema } from "./project-schema";
+import { githubRepositoryFields, localRepositoryFields } from "./repository-fields";
 import { uniqueProjectSlug } from "./unique-project-slug";
 
-/** Creates a project on a local git repository (validated, default branch detected). */
+/**
+ * Creates a project on a local git repository (validated, default branch detected) or on a GitHub
+ * repository that one of the organization's installations grants.
+ */
 export async function createProject(db: Db, options: { actor: Actor; input: CreateProjectInput }) {
   const { actor } = options;
   assertCan(actor, "write");
-  const input = createProjectSchema.parse(options.input);
-  const repo = await inspectRepository(input.localPath);
+  const { githubRepository, ...input } = createProjectSchema.parse(options.input);
+  const repo =
+    input.repoKind === "GITHUB"
+      ? await githubRepositoryFields(db, { orgId: actor.orgId, fullName: githubRepository ?? "" })
+      : localRepositoryFields(await inspectRepository(input.localPath ?? ""));
   return db.$transaction(async (tx) => {
     const slug = await uniqueProjectSlug(tx, { orgId: actor.orgId, name: input.name });
     const project = await tx.project.create({
@@ -20,9 +27,7 @@ export async function createProject(db: Db, options: { actor: Actor; input: Crea
         slug,
         name: input.name,
         description: input.description,
-        repoKind: "LOCAL",
-        localPath: repo.root,
-        defaultBranch: repo.defaultBranch,
+        ...repo,
         setupCommand: input.setupCommand,
         testCommand: input.testCommand,
         lintCommand: input.lintCommand,
@@ -37,7 +42,11 @@ export async function createProject(db: Db, options: { actor: Actor; input: Crea
       type: "project.created",
       actorId: actor.userId,
       projectId: project.id,
-      data: { name: project.name, localPath: project.localPath },
+      data: {
+        name: project.name,
+        localPath: project.localPath,
+        ...(project.githubRepoFullName ? { githubRepository: project.githubRepoFullName } : {}),
+      },
     });
     return project;
   });

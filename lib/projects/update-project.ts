@@ -5,22 +5,29 @@ import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { inspectRepository } from "./inspect-repository";
 import { type UpdateProjectInput, updateProjectSchema } from "./project-schema";
+import { githubRepositoryFields, localRepositoryFields } from "./repository-fields";
 import { uniqueProjectSlug } from "./unique-project-slug";
 
 /** Renames a project or changes its repository path, commands or approval modes. */
 export async function updateProject(db: Db, options: { actor: Actor; input: UpdateProjectInput }) {
   const { actor } = options;
   assertCan(actor, "write");
-  const { projectId, localPath, ...fields } = updateProjectSchema.parse(options.input);
+  const { projectId, localPath, repoKind, githubRepository, ...fields } = updateProjectSchema.parse(
+    options.input,
+  );
   const existing = await db.project.findFirst({
     where: { id: projectId, orgId: actor.orgId },
-    select: { id: true, name: true, localPath: true },
+    select: { id: true, name: true, localPath: true, repoKind: true, githubRepoFullName: true },
   });
   if (!existing) throw notFound("Project");
   const repo =
-    localPath !== undefined && localPath !== existing.localPath
-      ? await inspectRepository(localPath)
-      : null;
+    repoKind === "GITHUB"
+      ? githubRepository !== existing.githubRepoFullName || existing.repoKind !== "GITHUB"
+        ? await githubRepositoryFields(db, { orgId: actor.orgId, fullName: githubRepository ?? "" })
+        : null
+      : localPath && (localPath !== existing.localPath || existing.repoKind !== "LOCAL")
+        ? localRepositoryFields(await inspectRepository(localPath))
+        : null;
   return db.$transaction(async (tx) => {
     const slug =
       fields.name !== undefined && fields.name !== existing.name
@@ -35,7 +42,7 @@ export async function updateProject(db: Db, options: { actor: Actor; input: Upda
       data: {
         ...fields,
         ...(slug ? { slug } : {}),
-        ...(repo ? { localPath: repo.root, defaultBranch: repo.defaultBranch } : {}),
+        ...repo,
       },
     });
     await recordActivity(tx, {

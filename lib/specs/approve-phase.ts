@@ -4,7 +4,8 @@ import { recordActivity } from "@/lib/activity/record-activity";
 import { AppError } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { SpecPhase } from "@/lib/generated/prisma/enums";
+import type { ActorKind, SpecPhase } from "@/lib/generated/prisma/enums";
+import { notifySpecStatus } from "@/lib/github/spec-status";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { applyQueueReadyTasks } from "@/lib/tasks/queue-ready-tasks";
 import { tasksContentSchema } from "./artifact-schemas";
@@ -27,7 +28,15 @@ export const approvePhaseSchema = z.object({ specId: z.string().min(1), phase: s
  */
 export async function applyApproval(
   tx: Prisma.TransactionClient,
-  options: { orgId: string; specId: string; phase: SpecPhase; actorId: string | null },
+  options: {
+    orgId: string;
+    specId: string;
+    phase: SpecPhase;
+    actorId: string | null;
+    /** Who approved when it was not a Trellis user or the project (GITHUB: an issue comment). */
+    actorKind?: ActorKind;
+    activityData?: Prisma.InputJsonObject;
+  },
 ): Promise<SpecPhaseRequest | null> {
   const { orgId, specId, phase, actorId } = options;
   const moved = await transitionSpec(tx, {
@@ -35,7 +44,8 @@ export async function applyApproval(
     specId,
     event: { type: "approve", phase },
     actorId,
-    activityData: { auto: actorId === null },
+    actorKind: options.actorKind,
+    activityData: { auto: actorId === null && !options.actorKind, ...options.activityData },
   });
   const artifact = await tx.specArtifact.findFirst({
     where: { specId, phase, status: "DRAFT" },
@@ -125,5 +135,6 @@ export async function approvePhase(
     }),
   );
   if (next) await requestPhaseRun(next);
+  else await notifySpecStatus(db, { orgId: actor.orgId, specId: input.specId });
   return { next };
 }
