@@ -111,7 +111,7 @@ export const handledGithubEvents = new Set([
   "pull_request",
 ]);
 
-const commandPattern = /^\s*\/trellis(?:\s+(\S+))?/im;
+const commandPattern = /^\s*\/trellis(?![\w-])(?:[ \t]+(\S+))?/im;
 
 /** The first `/trellis <command>` line of a comment, or undefined when there is none. */
 export function parseTrellisCommand(

@@ -184,7 +184,8 @@ export async function startFakeGithubApi(
     const bearer = /^(?:token|Bearer) (\S+)$/i.exec(header)?.[1];
     if (bearer) return bearer;
     const basic = /^Basic (\S+)$/i.exec(header)?.[1];
-    if (!basic) return undefined;
+    // Strict base64: Node's decoder would skip stray characters that GitHub rejects.
+    if (!basic || Buffer.from(basic, "base64").toString("base64") !== basic) return undefined;
     const [user, password] = Buffer.from(basic, "base64").toString().split(":");
     return user === "x-access-token" ? password : undefined;
   }
