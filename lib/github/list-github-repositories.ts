@@ -95,6 +95,15 @@ export async function listGithubRepositories(
   );
 }
 
+/** The repositories a project form can offer (none when GitHub is not configured). */
+export async function githubRepositoryOptions(db: Db, options: { actor: Actor }) {
+  if (!githubAppEnabled()) return [];
+  const installations = await listGithubRepositories(db, options);
+  return installations.flatMap((i) =>
+    i.repositories.map((r) => ({ fullName: r.fullName, account: i.accountLogin })),
+  );
+}
+
 /**
  * The installation of the organization that grants `fullName` (owner/name), with the repository's
  * default branch; INVALID (on the field) when none does.

@@ -28,6 +28,7 @@ export async function createProject(db: Db, options: { actor: Actor; input: Crea
         name: input.name,
         description: input.description,
         ...repo,
+        githubLabel: input.githubLabel,
         setupCommand: input.setupCommand,
         testCommand: input.testCommand,
         lintCommand: input.lintCommand,

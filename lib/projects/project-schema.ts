@@ -32,6 +32,13 @@ export const projectFieldsSchema = z.object({
       .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "Choose a GitHub repository (owner/name)")
       .optional(),
   ),
+  /** Issues of the linked GitHub repository labelled with this become tickets. */
+  githubLabel: z
+    .string()
+    .trim()
+    .min(1, "Enter the label that files an issue as a ticket")
+    .max(50, "A label must be at most 50 characters")
+    .optional(),
   setupCommand: command,
   testCommand: command,
   lintCommand: command,
