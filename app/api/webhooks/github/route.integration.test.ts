@@ -9,6 +9,7 @@ import { resetEnvForTests } from "@/lib/env";
 import {
   issueCommentPayload,
   labeledIssuePayload,
+  pullRequestClosedPayload,
   useFakeGithub,
   WEBHOOK_SECRET,
   webhookRequest,
@@ -250,5 +251,108 @@ describe("POST /api/webhooks/github", () => {
     const response = await POST(webhookRequest({ event: "issue_comment", payload }));
     expect(response.status).toBe(200);
     expect(engine.sent.length).toBe(sentBefore);
+  });
+
+  it("notes a pull request closed without merging, leaving the ticket open", async () => {
+    const ticket = await db.ticket.findFirstOrThrow({
+      where: { projectId, githubIssueNumber: 42 },
+    });
+    const spec = await db.spec.update({
+      where: { id: (await db.spec.findFirstOrThrow({ where: { ticketId: ticket.id } })).id },
+      data: { pullRequestNumber: 555, pullRequestUrl: "https://github.com/acme/widgets/pull/555" },
+    });
+    const response = await POST(
+      webhookRequest({
+        event: "pull_request",
+        payload: pullRequestClosedPayload({
+          installationId: INSTALLATION,
+          repository: REPO,
+          number: 555,
+          merged: false,
+          head: "trellis/x",
+        }),
+      }),
+    );
+    expect(response.status).toBe(202);
+    await engine.settled();
+    expect((await db.spec.findUniqueOrThrow({ where: { id: spec.id } })).pullRequestState).toBe(
+      "CLOSED",
+    );
+    expect((await db.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status).toBe(
+      ticket.status,
+    );
+    expect(
+      await db.activityEvent.count({ where: { specId: spec.id, type: "spec.pr_closed" } }),
+    ).toBe(1);
+  });
+
+  it("follows the installation: repositories removed, suspended, unsuspended, uninstalled", async () => {
+    const send = async (event: string, payload: unknown) => {
+      expect((await POST(webhookRequest({ event, payload }))).status).toBe(202);
+      await engine.settled();
+    };
+    const row = () =>
+      db.githubInstallation.findUnique({ where: { installationId: BigInt(INSTALLATION) } });
+
+    await send("installation_repositories", {
+      action: "removed",
+      installation: { id: INSTALLATION },
+      repositories_added: [],
+      repositories_removed: [{ full_name: REPO }],
+    });
+    const changed = await db.activityEvent.findFirstOrThrow({
+      where: { type: "github.repositories_changed" },
+    });
+    expect(changed.data).toMatchObject({ removed: [REPO], projectsAffected: ["Widgets"] });
+
+    await send("installation", {
+      action: "suspend",
+      installation: { id: INSTALLATION, account: { login: "acme" } },
+    });
+    expect((await row())?.suspendedAt).not.toBeNull();
+    // While suspended, a labelled issue files nothing.
+    await send(
+      "issues",
+      labeledIssuePayload({
+        installationId: INSTALLATION,
+        repository: REPO,
+        number: 77,
+        title: "Later",
+        label: "trellis",
+      }),
+    );
+    expect(await db.ticket.count({ where: { githubIssueNumber: 77 } })).toBe(0);
+
+    await send("installation", {
+      action: "unsuspend",
+      installation: { id: INSTALLATION, account: { login: "acme" } },
+    });
+    expect((await row())?.suspendedAt).toBeNull();
+
+    // An installation nobody connected through the setup callback is not recorded.
+    await send("installation", {
+      action: "created",
+      installation: { id: 99_999, account: { login: "someone" } },
+    });
+    expect(await db.githubInstallation.count()).toBe(1);
+
+    await send("installation", {
+      action: "deleted",
+      installation: { id: INSTALLATION, account: { login: "acme" } },
+    });
+    expect(await row()).toBeNull();
+    const project = await db.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect(project).toMatchObject({
+      repoKind: "GITHUB",
+      githubRepoFullName: REPO,
+      githubInstallationId: null,
+    });
+    const types = (
+      await db.activityEvent.findMany({ where: { type: { startsWith: "github." } } })
+    ).map((e) => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining(["github.suspended", "github.unsuspended", "github.uninstalled"]),
+    );
+    expect(engine.failures).toEqual([]);
   });
 });
