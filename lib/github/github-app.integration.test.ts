@@ -25,10 +25,10 @@ import { createUserWithOrg } from "@/prisma/factories";
 import { listGithubRepositories } from "./list-github-repositories";
 import { mirrorPath } from "./repository-mirror";
 import {
+  configureFakeGithub,
   issueCommentPayload,
   labeledIssuePayload,
   pullRequestClosedPayload,
-  useFakeGithub,
   webhookRequest,
 } from "./testing/github-fixtures";
 
@@ -91,7 +91,7 @@ describe("GitHub App: issue in, pull request out", () => {
     bareRepo = fake.addRepository(REPO);
     fake.addRepository("acme/docs", { defaultBranch: "trunk" });
     fake.setPermission(REPO, "octo-lead", "maintain");
-    restoreEnv = useFakeGithub(fake, { AUTH_SECRET, DATA_DIR: dataDir });
+    restoreEnv = configureFakeGithub(fake, { AUTH_SECRET, DATA_DIR: dataDir });
     database = await createTestDatabase();
     db = database.db;
     globalForDb.trellisDb = db;

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeGithubApi, startFakeGithubApi } from "@/lib/testing/fake-github-api";
 import { installationClient, installationToken } from "./github-client";
-import { useFakeGithub } from "./testing/github-fixtures";
+import { configureFakeGithub } from "./testing/github-fixtures";
 
 describe("installation tokens", () => {
   let fake: FakeGithubApi | undefined;
@@ -17,7 +17,7 @@ describe("installation tokens", () => {
     fake = await startFakeGithubApi({ tokenTtlMs });
     fake.addRepository("acme/one");
     fake.addInstallation({ id: 5, account: { login: "acme" }, repositories: ["acme/one"] });
-    restore = useFakeGithub(fake);
+    restore = configureFakeGithub(fake);
     return fake;
   }
 

@@ -3,7 +3,11 @@
 // and the ticket an issue becomes.
 import "server-only";
 import { recordActivity } from "@/lib/activity/record-activity";
+import { appUrl } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { applyCreateSpec } from "@/lib/specs/create-spec";
+import type { SpecPhaseRequest } from "@/lib/specs/phase-event";
+import { applyStartSpec } from "@/lib/specs/start-spec";
 import { maxDescriptionLength } from "@/lib/tickets/ticket-schema";
 import type { GithubSender } from "./github-webhook";
 
@@ -123,4 +127,35 @@ export async function fileIssueTicket(
     },
   });
   return { ticket, created: true };
+}
+
+/** What a delivery's committed work leaves to do: phase runs to queue, statuses to send, a reply. */
+export interface WebhookEffects {
+  duplicate?: true;
+  requests: SpecPhaseRequest[];
+  notify: Array<{ orgId: string; specId: string }>;
+  reply: string | null;
+}
+
+export const noEffects = (): WebhookEffects => ({ requests: [], notify: [], reply: null });
+
+export const specUrl = (project: LinkedProject, specId: string) =>
+  `${appUrl()}/${project.org.slug}/specs/${specId}`;
+
+export const commandHelp =
+  "Commands (write access needed): `/trellis run` starts the spec, `/trellis approve` approves the phase in review, `/trellis cancel` stops it.";
+
+/** Opens a spec on the ticket and starts its requirements phase, as the GitHub user. */
+export async function startIssueSpec(
+  tx: Tx,
+  options: { project: LinkedProject; ticketId: string; actor: GithubActor },
+) {
+  const { project, actor } = options;
+  const spec = await applyCreateSpec(tx, {
+    orgId: project.orgId,
+    ticketId: options.ticketId,
+    ...actor,
+  });
+  const request = await applyStartSpec(tx, { orgId: project.orgId, specId: spec.id, ...actor });
+  return { spec, request };
 }

@@ -9,7 +9,7 @@ import type { FakeGithubApi } from "@/lib/testing/fake-github-api";
 export const WEBHOOK_SECRET = "test-webhook-secret-5d1f";
 
 /** Configures the GitHub App against the fake (API and web on its URL). Returns a restore function. */
-export function useFakeGithub(fake: FakeGithubApi, extra: Record<string, string> = {}) {
+export function configureFakeGithub(fake: FakeGithubApi, extra: Record<string, string> = {}) {
   const vars: Record<string, string> = {
     GITHUB_APP_ID: fake.appId,
     GITHUB_APP_PRIVATE_KEY: fake.privateKey.replace(/\n/g, "\\n"),

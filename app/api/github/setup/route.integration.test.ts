@@ -5,7 +5,7 @@ import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { INSTALL_STATE_TTL_MS, signInstallState } from "@/lib/github/install-state";
-import { useFakeGithub } from "@/lib/github/testing/github-fixtures";
+import { configureFakeGithub } from "@/lib/github/testing/github-fixtures";
 import { type FakeGithubApi, startFakeGithubApi } from "@/lib/testing/fake-github-api";
 import { addMember, createUserWithOrg } from "@/prisma/factories";
 import { GET as install } from "../install/route";
@@ -42,7 +42,7 @@ describe("GET /api/github/setup", () => {
     for (const id of [101, 102, 103]) {
       fake.addInstallation({ id, account: { login: `acct-${id}` }, repositories: [] });
     }
-    restoreEnv = useFakeGithub(fake, { AUTH_SECRET });
+    restoreEnv = configureFakeGithub(fake, { AUTH_SECRET });
     database = await createTestDatabase();
     db = database.db;
     globalForDb.trellisDb = db;

@@ -7,10 +7,10 @@ import { functions } from "@/inngest/functions";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { resetEnvForTests } from "@/lib/env";
 import {
+  configureFakeGithub,
   issueCommentPayload,
   labeledIssuePayload,
   pullRequestClosedPayload,
-  useFakeGithub,
   WEBHOOK_SECRET,
   webhookRequest,
 } from "@/lib/github/testing/github-fixtures";
@@ -44,7 +44,7 @@ describe("POST /api/webhooks/github", () => {
     fake.addInstallation({ id: INSTALLATION, account: { login: "acme" }, repositories: [REPO] });
     fake.setPermission(REPO, "octo-lead", "write");
     fake.setPermission(REPO, "curious-reader", "read");
-    restoreEnv = useFakeGithub(fake);
+    restoreEnv = configureFakeGithub(fake);
     database = await createTestDatabase();
     db = database.db;
     globalForDb.trellisDb = db;
