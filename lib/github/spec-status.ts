@@ -8,6 +8,7 @@ import { appUrl } from "@/lib/env";
 import type { SpecState } from "@/lib/generated/prisma/enums";
 import { getJobEngine } from "@/lib/jobs/get-job-engine";
 import type { StepTools } from "@/lib/jobs/port";
+import { logger } from "@/lib/logger";
 import { phaseOfState } from "@/lib/specs/state-machine";
 import { postIssueComment } from "./github-rest";
 import { openSpecPullRequest } from "./open-spec-pull-request";
@@ -36,9 +37,19 @@ const isReported = (state: SpecState): state is ReportedState => reported.includ
 /**
  * Queues the GitHub side of the spec's current state when the spec's project is linked to
  * GitHub; nothing otherwise. Call after the transaction that moved the spec has committed. Keyed
- * by spec, state and version, so calling it twice for one state sends one status.
+ * by spec, state and version, so calling it twice for one state sends one status. Never throws:
+ * the change that was made stands whatever happens to its echo on GitHub (a failure is logged).
  */
 export async function notifySpecStatus(db: Db, options: { orgId: string; specId: string }) {
+  try {
+    return await queueSpecStatus(db, options);
+  } catch (error) {
+    logger.error({ err: error, specId: options.specId }, "queueing the GitHub status failed");
+    return null;
+  }
+}
+
+async function queueSpecStatus(db: Db, options: { orgId: string; specId: string }) {
   const spec = await db.spec.findFirst({
     where: { id: options.specId, orgId: options.orgId, project: { repoKind: "GITHUB" } },
     select: { state: true },
