@@ -7,7 +7,10 @@ import type { Db } from "@/lib/db/client";
 import { can } from "@/lib/orgs/roles";
 import { githubAppClient, githubAppConfig } from "./github-client";
 import { installStateSecret } from "./github-install-url";
-import { verifyInstallState } from "./install-state";
+import { INSTALL_STATE_TTL_MS, verifyInstallState } from "./install-state";
+
+// Allowed difference between our clock and GitHub's.
+const CLOCK_SKEW_MS = 2 * 60 * 1000;
 
 export const completeGithubInstallationSchema = z.object({
   installationId: z.coerce
@@ -50,6 +53,7 @@ export async function completeGithubInstallation(
   let installation: {
     account: { login: string; type: string };
     suspendedAt: Date | null;
+    createdAt: number;
   };
   try {
     const { data } = await githubAppClient(config).request(
@@ -63,6 +67,7 @@ export async function completeGithubInstallation(
         type: account?.type ?? (account?.slug ? "Enterprise" : "User"),
       },
       suspendedAt: data.suspended_at ? new Date(data.suspended_at) : null,
+      createdAt: Date.parse(data.created_at),
     };
   } catch (error) {
     if (error instanceof RequestError && error.status === 404) {
@@ -84,6 +89,17 @@ export async function completeGithubInstallation(
       throw new AppError(
         "CONFLICT",
         "This GitHub installation is already connected to another organization.",
+      );
+    }
+    // The state proves who asked, not that the installation id came back from their own trip to
+    // GitHub: anyone can put another account's installation id next to their own valid state. A
+    // new connection therefore takes only an installation made after the state was (GitHub makes
+    // it just before sending the browser back).
+    const stateIssuedAt = state.expiresAt - INSTALL_STATE_TTL_MS;
+    if (!existing && !(installation.createdAt >= stateIssuedAt - CLOCK_SKEW_MS)) {
+      throw new AppError(
+        "FORBIDDEN",
+        "This GitHub installation existed before you started connecting it, so Trellis cannot tell it is yours. Uninstall the app on GitHub, then connect it again from Settings.",
       );
     }
     const row = await tx.githubInstallation.upsert({

@@ -21,6 +21,7 @@ interface FakeInstallation {
   account: { login: string; type: string };
   repositories: string[];
   suspended: boolean;
+  createdAt: Date;
 }
 
 export interface FakeComment {
@@ -62,6 +63,8 @@ export interface FakeGithubApi {
     id: number;
     account: { login: string; type?: string };
     repositories: string[];
+    /** When GitHub made it (default: now). */
+    createdAt?: Date;
   }): void;
   setSuspended(installationId: number, suspended: boolean): void;
   setPermission(repository: string, login: string, permission: FakePermission): void;
@@ -134,6 +137,7 @@ export async function startFakeGithubApi(
         },
         repositories: installation.repositories,
         suspended: false,
+        createdAt: installation.createdAt ?? new Date(),
       });
     },
     setSuspended(installationId, suspended) {
@@ -318,6 +322,7 @@ export async function startFakeGithubApi(
             target_type: installation.account.type,
             repository_selection: "selected",
             suspended_at: installation.suspended ? new Date().toISOString() : null,
+            created_at: installation.createdAt.toISOString(),
           });
         }
         if (method === "POST" && appInstallation[2]) {

@@ -136,6 +136,31 @@ describe("GET /api/github/setup", () => {
     });
   });
 
+  it("refuses to connect an installation made before the state: an id anyone could paste", async () => {
+    fake.addInstallation({
+      id: 104,
+      account: { login: "someone-elses-company" },
+      repositories: [],
+      createdAt: new Date(Date.now() - 24 * 60 * 60 * 1000),
+    });
+    const claimed = await callback({
+      userId: mallory.user.id,
+      installationId: 104,
+      state: state(mallory.org.id, mallory.user.id),
+    });
+    expect(claimed.status).toBe(403);
+    expect((await claimed.json()).error.message).toMatch(/existed before you started/);
+    expect(await stored()).toEqual([{ orgId: ada.org.id, installationId: 101n }]);
+
+    // An installation already connected to this organization may come back (setup_action=update).
+    const again = await callback({
+      userId: ada.user.id,
+      installationId: 101,
+      state: state(ada.org.id, ada.user.id),
+    });
+    expect(again.status).toBe(303);
+  });
+
   it("never moves an installation to another organization", async () => {
     const taken = await callback({
       userId: mallory.user.id,
