@@ -13,22 +13,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as install } from "@/app/api/github/install/route";
 import { GET as setup } from "@/app/api/github/setup/route";
 import { POST as webhook } from "@/app/api/webhooks/github/route";
-import { functions } from "@/inngest/functions";
-import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
+import type { TestDatabase } from "@/lib/db/test-database";
 import { startExecutor } from "@/lib/execution/start-executor";
-import { setJobEngine } from "@/lib/jobs/get-job-engine";
-import { type InlineJobEngine, inlineJobEngine } from "@/lib/jobs/testing/inline-engine";
+import type { InlineJobEngine } from "@/lib/jobs/testing/inline-engine";
 import { createProject } from "@/lib/projects/create-project";
 import { requirementsContentSchema } from "@/lib/specs/artifact-schemas";
-import { type FakeGithubApi, startFakeGithubApi } from "@/lib/testing/fake-github-api";
+import type { FakeGithubApi } from "@/lib/testing/fake-github-api";
 import { createUserWithOrg } from "@/prisma/factories";
 import { listGithubRepositories } from "./list-github-repositories";
 import { mirrorPath } from "./repository-mirror";
 import {
-  configureFakeGithub,
+  type GithubTestbed,
   issueCommentPayload,
   labeledIssuePayload,
   pullRequestClosedPayload,
+  startGithubTestbed,
   webhookRequest,
 } from "./testing/github-fixtures";
 
@@ -53,16 +52,14 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
 }
 
 describe("GitHub App: issue in, pull request out", () => {
-  let database: TestDatabase;
+  let testbed: GithubTestbed;
   let db: TestDatabase["db"];
   let fake: FakeGithubApi;
   let engine: InlineJobEngine;
-  let restoreEnv: () => void;
   let owner: Awaited<ReturnType<typeof createUserWithOrg>>;
   let bareRepo: string;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-github-data-"));
   const worktreesRoot = mkdtempSync(path.join(os.tmpdir(), "trellis-github-worktrees-"));
-  const globalForDb = globalThis as { trellisDb?: TestDatabase["db"] };
 
   const deliver = async (event: string, payload: unknown) => {
     const response = await webhook(webhookRequest({ event, payload }));
@@ -87,29 +84,17 @@ describe("GitHub App: issue in, pull request out", () => {
       .map((c) => c.body);
 
   beforeAll(async () => {
-    fake = await startFakeGithubApi();
+    testbed = await startGithubTestbed({ env: { AUTH_SECRET, DATA_DIR: dataDir } });
+    ({ db, fake, engine } = testbed);
     bareRepo = fake.addRepository(REPO);
     fake.addRepository("acme/docs", { defaultBranch: "trunk" });
     fake.setPermission(REPO, "octo-lead", "maintain");
-    restoreEnv = configureFakeGithub(fake, { AUTH_SECRET, DATA_DIR: dataDir });
-    database = await createTestDatabase();
-    db = database.db;
-    globalForDb.trellisDb = db;
-    engine = inlineJobEngine(functions);
-    setJobEngine(engine);
     owner = await createUserWithOrg(db, "Ada");
     // PRO runs agents in parallel; the free plan's single agent would only make this slower.
     await db.organization.update({ where: { id: owner.org.id }, data: { plan: "PRO" } });
   });
 
-  afterAll(async () => {
-    await engine?.settled();
-    setJobEngine(undefined);
-    globalForDb.trellisDb = undefined;
-    restoreEnv?.();
-    await database?.drop();
-    await fake?.close();
-  });
+  afterAll(() => testbed?.close());
 
   it("installs the app for the organization through GitHub's install page and the setup callback", async () => {
     fake.addInstallation({

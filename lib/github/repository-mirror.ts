@@ -7,11 +7,11 @@ import "server-only";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { AppError } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { GIT_ENV } from "@/lib/workspaces/git-workspace";
 import { type GithubAppConfig, githubAppConfig, installationToken } from "./github-client";
 
 const GIT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -41,13 +41,7 @@ async function gitWithToken(
 ): Promise<string> {
   const basic = Buffer.from(`x-access-token:${auth.token}`).toString("base64");
   const gitEnv: Record<string, string> = {
-    PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    HOME: os.tmpdir(),
-    LANG: "C",
-    LC_ALL: "C",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_TERMINAL_PROMPT: "0",
+    ...GIT_ENV,
     GIT_ASKPASS: "/bin/false",
     // Only requests to the GitHub host carry the header (not a redirect elsewhere).
     GIT_CONFIG_COUNT: "1",

@@ -1,10 +1,14 @@
 // Shared pieces of the GitHub App tests: the environment that points the real octokit at the fake
 // GitHub (lib/testing/fake-github-api.ts), webhook payloads shaped like GitHub's, and a signed
 // delivery to the route handler.
+import { functions } from "@/inngest/functions";
+import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { resetEnvForTests } from "@/lib/env";
 import { resetGithubClientsForTests } from "@/lib/github/github-client";
 import { signWebhookBody } from "@/lib/github/verify-webhook-signature";
-import type { FakeGithubApi } from "@/lib/testing/fake-github-api";
+import { setJobEngine } from "@/lib/jobs/get-job-engine";
+import { type InlineJobEngine, inlineJobEngine } from "@/lib/jobs/testing/inline-engine";
+import { type FakeGithubApi, startFakeGithubApi } from "@/lib/testing/fake-github-api";
 
 export const WEBHOOK_SECRET = "test-webhook-secret-5d1f";
 
@@ -35,6 +39,45 @@ export function configureFakeGithub(fake: FakeGithubApi, extra: Record<string, s
     if (anthropicKey !== undefined) process.env.ANTHROPIC_API_KEY = anthropicKey;
     resetEnvForTests();
     resetGithubClientsForTests();
+  };
+}
+
+export interface GithubTestbed {
+  fake: FakeGithubApi;
+  database: TestDatabase;
+  db: TestDatabase["db"];
+  /** Runs the background functions in this process (see lib/jobs/testing/inline-engine). */
+  engine: InlineJobEngine;
+  close(): Promise<void>;
+}
+
+/**
+ * The fake GitHub with the app configured against it, a fresh database that route handlers and
+ * background functions use (the process-wide client), and an in-process job engine.
+ */
+export async function startGithubTestbed(
+  options: { env?: Record<string, string>; dedupe?: boolean } = {},
+): Promise<GithubTestbed> {
+  const fake = await startFakeGithubApi();
+  const restoreEnv = configureFakeGithub(fake, options.env);
+  const database = await createTestDatabase();
+  const globalForDb = globalThis as { trellisDb?: TestDatabase["db"] };
+  globalForDb.trellisDb = database.db;
+  const engine = inlineJobEngine(functions, { dedupe: options.dedupe });
+  setJobEngine(engine);
+  return {
+    fake,
+    database,
+    db: database.db,
+    engine,
+    async close() {
+      await engine.settled();
+      setJobEngine(undefined);
+      globalForDb.trellisDb = undefined;
+      restoreEnv();
+      await database.drop();
+      await fake.close();
+    },
   };
 }
 

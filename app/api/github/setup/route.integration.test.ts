@@ -3,10 +3,10 @@
 // only once GitHub (the real octokit against the fake) confirms the installation.
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
+import type { TestDatabase } from "@/lib/db/test-database";
 import { INSTALL_STATE_TTL_MS, signInstallState } from "@/lib/github/install-state";
-import { configureFakeGithub } from "@/lib/github/testing/github-fixtures";
-import { type FakeGithubApi, startFakeGithubApi } from "@/lib/testing/fake-github-api";
+import { type GithubTestbed, startGithubTestbed } from "@/lib/github/testing/github-fixtures";
+import type { FakeGithubApi } from "@/lib/testing/fake-github-api";
 import { addMember, createUserWithOrg } from "@/prisma/factories";
 import { GET as install } from "../install/route";
 import { GET } from "./route";
@@ -15,13 +15,11 @@ const AUTH_SECRET = "github-setup-test-secret-0123456789";
 const cookieName = "authjs.session-token";
 
 describe("GET /api/github/setup", () => {
-  let database: TestDatabase;
+  let testbed: GithubTestbed;
   let db: TestDatabase["db"];
   let fake: FakeGithubApi;
-  let restoreEnv: () => void;
   let ada: Awaited<ReturnType<typeof createUserWithOrg>>;
   let mallory: Awaited<ReturnType<typeof createUserWithOrg>>;
-  const globalForDb = globalThis as { trellisDb?: TestDatabase["db"] };
 
   const cookie = async (userId: string) =>
     `${cookieName}=${await encode({ token: { sub: userId }, secret: AUTH_SECRET, salt: cookieName })}`;
@@ -38,23 +36,15 @@ describe("GET /api/github/setup", () => {
     db.githubInstallation.findMany({ select: { orgId: true, installationId: true } });
 
   beforeAll(async () => {
-    fake = await startFakeGithubApi();
+    testbed = await startGithubTestbed({ env: { AUTH_SECRET } });
+    ({ db, fake } = testbed);
     for (const id of [101, 102, 103]) {
       fake.addInstallation({ id, account: { login: `acct-${id}` }, repositories: [] });
     }
-    restoreEnv = configureFakeGithub(fake, { AUTH_SECRET });
-    database = await createTestDatabase();
-    db = database.db;
-    globalForDb.trellisDb = db;
     ada = await createUserWithOrg(db, "Ada");
     mallory = await createUserWithOrg(db, "Mallory");
   });
-  afterAll(async () => {
-    globalForDb.trellisDb = undefined;
-    restoreEnv?.();
-    await database?.drop();
-    await fake?.close();
-  });
+  afterAll(() => testbed?.close());
 
   it("refuses a state made for someone else, altered to another organization, or expired", async () => {
     // Ada's state, presented by Mallory (e.g. a link Ada shared): Mallory cannot attach it.

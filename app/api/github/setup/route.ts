@@ -2,9 +2,8 @@
 // the state (this person, an organization they manage, not expired), confirms the installation
 // with GitHub and stores it, then returns to Settings.
 import { NextResponse } from "next/server";
-import { isAppError } from "@/lib/api/app-error";
 import { routeHandler } from "@/lib/api/route-handler";
-import { getRequestUserId } from "@/lib/auth/request-user";
+import { findRequestUserId, signInRedirect } from "@/lib/auth/request-user";
 import { db } from "@/lib/db/client";
 import { completeGithubInstallation } from "@/lib/github/complete-github-installation";
 import { installStateSecret } from "@/lib/github/github-install-url";
@@ -15,14 +14,8 @@ export const dynamic = "force-dynamic";
 export const GET = routeHandler(async (request: Request) => {
   const url = new URL(request.url);
   const params = url.searchParams;
-  const userId = await getRequestUserId(db(), request).catch((error: unknown) => {
-    if (isAppError(error) && error.code === "UNAUTHENTICATED") return null;
-    throw error;
-  });
-  if (!userId) {
-    const next = `${url.pathname}${url.search}`;
-    return NextResponse.redirect(new URL(`/sign-in?next=${encodeURIComponent(next)}`, url), 303);
-  }
+  const userId = await findRequestUserId(db(), request);
+  if (!userId) return signInRedirect(request);
   const state = params.get("state") ?? "";
   // A member who may not install asked an owner on GitHub to approve it: nothing to store yet.
   if (params.get("setup_action") === "request" && !params.get("installation_id")) {

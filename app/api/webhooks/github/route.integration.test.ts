@@ -3,21 +3,20 @@
 // deduplication of concurrent copies of one delivery, and refusal of commands from people
 // without write access.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { functions } from "@/inngest/functions";
-import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
+import type { TestDatabase } from "@/lib/db/test-database";
 import { resetEnvForTests } from "@/lib/env";
 import {
-  configureFakeGithub,
+  type GithubTestbed,
   issueCommentPayload,
   labeledIssuePayload,
   pullRequestClosedPayload,
+  startGithubTestbed,
   WEBHOOK_SECRET,
   webhookRequest,
 } from "@/lib/github/testing/github-fixtures";
-import { setJobEngine } from "@/lib/jobs/get-job-engine";
-import { type InlineJobEngine, inlineJobEngine } from "@/lib/jobs/testing/inline-engine";
+import type { InlineJobEngine } from "@/lib/jobs/testing/inline-engine";
 import { createProject } from "@/lib/projects/create-project";
-import { type FakeGithubApi, startFakeGithubApi } from "@/lib/testing/fake-github-api";
+import type { FakeGithubApi } from "@/lib/testing/fake-github-api";
 import { createUserWithOrg } from "@/prisma/factories";
 import { POST } from "./route";
 
@@ -25,32 +24,38 @@ const INSTALLATION = 7701;
 const REPO = "acme/widgets";
 
 describe("POST /api/webhooks/github", () => {
-  let database: TestDatabase;
+  let testbed: GithubTestbed;
   let db: TestDatabase["db"];
   let fake: FakeGithubApi;
   let engine: InlineJobEngine;
-  let restoreEnv: () => void;
   let projectId: string;
-  const globalForDb = globalThis as { trellisDb?: TestDatabase["db"] };
 
   const counts = async () => ({
     deliveries: await db.webhookDelivery.count(),
     tickets: await db.ticket.count({ where: { projectId } }),
   });
+  const command = (body: string, login: string) =>
+    POST(
+      webhookRequest({
+        event: "issue_comment",
+        payload: issueCommentPayload({
+          installationId: INSTALLATION,
+          repository: REPO,
+          number: 42,
+          body,
+          login,
+        }),
+      }),
+    );
 
   beforeAll(async () => {
-    fake = await startFakeGithubApi();
+    // No deduplication by event id here: the database row alone must keep a GUID to one effect.
+    testbed = await startGithubTestbed({ dedupe: false });
+    ({ db, fake, engine } = testbed);
     fake.addRepository(REPO);
     fake.addInstallation({ id: INSTALLATION, account: { login: "acme" }, repositories: [REPO] });
     fake.setPermission(REPO, "octo-lead", "write");
     fake.setPermission(REPO, "curious-reader", "read");
-    restoreEnv = configureFakeGithub(fake);
-    database = await createTestDatabase();
-    db = database.db;
-    globalForDb.trellisDb = db;
-    // No deduplication by event id here: the database row alone must keep a GUID to one effect.
-    engine = inlineJobEngine(functions, { dedupe: false });
-    setJobEngine(engine);
 
     const { actor } = await createUserWithOrg(db, "Ada");
     await db.githubInstallation.create({
@@ -68,14 +73,7 @@ describe("POST /api/webhooks/github", () => {
     projectId = project.id;
   });
 
-  afterAll(async () => {
-    await engine?.settled();
-    setJobEngine(undefined);
-    globalForDb.trellisDb = undefined;
-    restoreEnv?.();
-    await database?.drop();
-    await fake?.close();
-  });
+  afterAll(() => testbed?.close());
 
   it("verifies GitHub's published X-Hub-Signature-256 test vector", async () => {
     process.env.GITHUB_WEBHOOK_SECRET = "It's a Secret to Everybody";
@@ -189,19 +187,7 @@ describe("POST /api/webhooks/github", () => {
     const spec = await db.spec.findFirstOrThrow({ where: { ticketId: ticket.id } });
     const stateBefore = spec.state;
     for (const login of ["curious-reader", "drive-by"]) {
-      const response = await POST(
-        webhookRequest({
-          event: "issue_comment",
-          payload: issueCommentPayload({
-            installationId: INSTALLATION,
-            repository: REPO,
-            number: 42,
-            body: "/trellis cancel",
-            login,
-          }),
-        }),
-      );
-      expect(response.status).toBe(202);
+      expect((await command("/trellis cancel", login)).status).toBe(202);
     }
     await engine.settled();
 
@@ -220,18 +206,7 @@ describe("POST /api/webhooks/github", () => {
     expect(refused.map((e) => e.actorKind)).toEqual(["GITHUB", "GITHUB"]);
 
     // The same command from someone who may push is carried out.
-    await POST(
-      webhookRequest({
-        event: "issue_comment",
-        payload: issueCommentPayload({
-          installationId: INSTALLATION,
-          repository: REPO,
-          number: 42,
-          body: "Let's stop here.\n/trellis cancel",
-          login: "octo-lead",
-        }),
-      }),
-    );
+    await command("Let's stop here.\n/trellis cancel", "octo-lead");
     await engine.settled();
     expect((await db.spec.findUniqueOrThrow({ where: { id: spec.id } })).state).toBe("CANCELLED");
     expect(fake.comments.at(-1)?.body).toMatch(/^@octo-lead: cancelled the spec of ticket #1/);
