@@ -48,6 +48,21 @@ const envSchema = z.object({
   STRIPE_API_HOST: z.string().min(1).optional(),
   STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
+  // GitHub App (repositories, issue intake, pull requests). All four of id, key, slug and webhook
+  // secret are needed; without them Settings explains how to connect one.
+  GITHUB_APP_ID: z.string().regex(/^\d+$/, "GITHUB_APP_ID is the app's numeric id").optional(),
+  // The app's private key (PEM). A one-line value with \n escapes is accepted (as .env files need).
+  GITHUB_APP_PRIVATE_KEY: z
+    .string()
+    .min(1)
+    .transform((v) => v.replace(/\\n/g, "\n"))
+    .optional(),
+  GITHUB_APP_SLUG: z.string().min(1).optional(),
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  // REST API base URL: https://api.github.com, or https://<host>/api/v3 for GitHub Enterprise Server.
+  GITHUB_API_URL: z.url().default("https://api.github.com"),
+  // Web base URL: the app's install page and repository clone URLs (<url>/<owner>/<repo>.git).
+  GITHUB_WEB_URL: z.url().default("https://github.com"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -71,6 +86,14 @@ export function env(): Env {
 export function githubAuthEnabled(): boolean {
   const e = env();
   return Boolean(e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET);
+}
+
+/** True when the GitHub App is configured (id, private key, slug and webhook secret). */
+export function githubAppEnabled(): boolean {
+  const e = env();
+  return Boolean(
+    e.GITHUB_APP_ID && e.GITHUB_APP_PRIVATE_KEY && e.GITHUB_APP_SLUG && e.GITHUB_WEBHOOK_SECRET,
+  );
 }
 
 /** True when background functions run on Inngest rather than the built-in DBOS worker. */

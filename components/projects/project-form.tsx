@@ -15,7 +15,10 @@ import { parseLabelList } from "@/lib/runners/runner-label";
 export interface ProjectFormValues {
   name: string;
   description: string;
+  repoKind: "LOCAL" | "GITHUB";
   localPath: string;
+  githubRepository: string;
+  githubLabel: string;
   setupCommand: string;
   testCommand: string;
   lintCommand: string;
@@ -30,7 +33,10 @@ export interface ProjectFormValues {
 const empty: ProjectFormValues = {
   name: "",
   description: "",
+  repoKind: "LOCAL",
   localPath: "",
+  githubRepository: "",
+  githubLabel: "trellis",
   setupCommand: "",
   testCommand: "",
   lintCommand: "",
@@ -53,17 +59,26 @@ const commandFields = [
   { key: "lintCommand", label: "Lint command", placeholder: "npm run lint" },
 ] as const;
 
+/** A repository the organization's GitHub installations grant, for the repository picker. */
+export interface GithubRepositoryOption {
+  fullName: string;
+  account: string;
+}
+
 /** Create a project, or edit one when `projectId` is given. */
 export function ProjectForm({
   orgSlug,
   projectId,
   initial,
   readOnly = false,
+  githubRepositories = [],
 }: {
   orgSlug: string;
   projectId?: string;
   initial?: ProjectFormValues;
   readOnly?: boolean;
+  /** Empty when GitHub is not connected: the GitHub choice is then explained and disabled. */
+  githubRepositories?: GithubRepositoryOption[];
 }) {
   const router = useRouter();
   const [values, setValues] = useState<ProjectFormValues>(initial ?? empty);
@@ -77,7 +92,11 @@ export function ProjectForm({
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const input = { ...values, runnerLabels: parseLabelList(values.runnerLabels) };
+    // Only the chosen kind's fields go out: the other one's leftovers are not a second repository.
+    const { localPath, githubRepository, githubLabel, ...common } = values;
+    const repository =
+      values.repoKind === "GITHUB" ? { githubRepository, githubLabel } : { localPath };
+    const input = { ...common, ...repository, runnerLabels: parseLabelList(values.runnerLabels) };
     if (projectId) {
       update.run({ projectId, ...input }, () => {
         toast.success("Project saved");
@@ -108,22 +127,13 @@ export function ProjectForm({
             autoFocus={!projectId}
           />
         </FormField>
-        <FormField
-          id="localPath"
-          label="Local git repository"
-          error={errors.localPath}
-          hint="The absolute path of a git work tree on the Trellis server, e.g. /srv/code/my-app. For a project pinned to runners: the repository URL or path the runners clone and push to."
-          required
-        >
-          <Input
-            {...fieldControlProps("localPath", { error: errors.localPath, hint: "x" })}
-            value={values.localPath}
-            onChange={set("localPath")}
-            className="font-mono"
-            spellCheck={false}
-            required
-          />
-        </FormField>
+        <RepositoryFields
+          values={values}
+          errors={errors}
+          set={set}
+          githubRepositories={githubRepositories}
+          onKindChange={(repoKind) => setValues((v) => ({ ...v, repoKind }))}
+        />
         <FormField id="description" label="Description" error={errors.description}>
           <Textarea
             {...fieldControlProps("description", { error: errors.description })}
@@ -204,5 +214,126 @@ export function ProjectForm({
         )}
       </fieldset>
     </form>
+  );
+}
+
+/** Where the project's code is: a path on this server, or a repository of a GitHub installation. */
+function RepositoryFields({
+  values,
+  errors,
+  set,
+  githubRepositories,
+  onKindChange,
+}: {
+  values: ProjectFormValues;
+  errors: Record<string, string>;
+  set: (key: keyof ProjectFormValues) => (e: { target: { value: string } }) => void;
+  githubRepositories: GithubRepositoryOption[];
+  onKindChange: (kind: "LOCAL" | "GITHUB") => void;
+}) {
+  const githubAvailable = githubRepositories.length > 0 || values.repoKind === "GITHUB";
+  const accounts = [...new Set(githubRepositories.map((r) => r.account))];
+  const kinds = [
+    { value: "LOCAL", label: "A git repository on this server" },
+    { value: "GITHUB", label: "A GitHub repository" },
+  ] as const;
+  return (
+    <fieldset className="grid gap-3">
+      <legend className="mb-2 font-medium text-sm">Repository</legend>
+      <div
+        className="flex flex-wrap gap-x-6 gap-y-2"
+        role="radiogroup"
+        aria-label="Repository kind"
+      >
+        {kinds.map((kind) => (
+          <label key={kind.value} className="flex items-center gap-2 text-sm">
+            <input
+              type="radio"
+              name="repoKind"
+              value={kind.value}
+              checked={values.repoKind === kind.value}
+              disabled={kind.value === "GITHUB" && !githubAvailable}
+              onChange={() => onKindChange(kind.value)}
+              className="size-4 accent-primary"
+            />
+            {kind.label}
+          </label>
+        ))}
+      </div>
+      {!githubAvailable ? (
+        <p className="text-muted-foreground text-xs">
+          To use a GitHub repository, connect GitHub in the organization's settings first.
+        </p>
+      ) : null}
+      {values.repoKind === "GITHUB" ? (
+        <div className="grid gap-3 sm:grid-cols-[2fr_1fr]">
+          <FormField
+            id="githubRepository"
+            label="GitHub repository"
+            error={errors.githubRepository}
+            hint="Repositories your GitHub installations grant. Agents work on a copy; the result comes back as a pull request."
+            required
+          >
+            <NativeSelect
+              {...fieldControlProps("githubRepository", {
+                error: errors.githubRepository,
+                hint: "x",
+              })}
+              value={values.githubRepository}
+              onChange={set("githubRepository")}
+              className="font-mono"
+              required
+            >
+              <option value="">Choose a repository…</option>
+              {values.githubRepository &&
+              !githubRepositories.some((r) => r.fullName === values.githubRepository) ? (
+                <option value={values.githubRepository}>{values.githubRepository}</option>
+              ) : null}
+              {accounts.map((account) => (
+                <optgroup key={account} label={account}>
+                  {githubRepositories
+                    .filter((r) => r.account === account)
+                    .map((r) => (
+                      <option key={r.fullName} value={r.fullName}>
+                        {r.fullName}
+                      </option>
+                    ))}
+                </optgroup>
+              ))}
+            </NativeSelect>
+          </FormField>
+          <FormField
+            id="githubLabel"
+            label="Issue label"
+            error={errors.githubLabel}
+            hint="Labelling an issue with this files it as a ticket."
+          >
+            <Input
+              {...fieldControlProps("githubLabel", { error: errors.githubLabel, hint: "x" })}
+              value={values.githubLabel}
+              onChange={set("githubLabel")}
+              spellCheck={false}
+            />
+          </FormField>
+        </div>
+      ) : (
+        <FormField
+          id="localPath"
+          label="Local git repository"
+          error={errors.localPath}
+          hint="The absolute path of a git work tree on the Trellis server, e.g. /srv/code/my-app. For a project pinned to runners: the repository URL or path the runners clone and push to."
+          required
+        >
+          <Input
+            {...fieldControlProps("localPath", { error: errors.localPath, hint: "x" })}
+            value={values.localPath}
+            onChange={set("localPath")}
+            className="font-mono"
+            spellCheck={false}
+            required
+          />
+        </FormField>
+      )}
+    </fieldset>
   );
 }

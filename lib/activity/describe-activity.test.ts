@@ -178,3 +178,72 @@ describe("spec events", () => {
     ).toBe("Requirements failed for ticket #3 Add search: Bad key");
   });
 });
+
+describe("describeActivity: GitHub", () => {
+  it("names the GitHub user when no Trellis account is linked", () => {
+    const approved = event({
+      type: "spec.approved",
+      actorKind: "GITHUB",
+      actor: null,
+      data: { phase: "DESIGN", githubLogin: "octocat", auto: false },
+      ticket: { id: "tkt_1", number: 3, title: "Add search" },
+    });
+    expect(describeActivity(approved)).toBe(
+      "octocat (GitHub) approved the design of ticket #3 Add search",
+    );
+    expect(describeActivity({ ...approved, actor: ada })).toBe(
+      "Ada approved the design of ticket #3 Add search",
+    );
+  });
+
+  it("tells pull requests and refusals", () => {
+    const ticket = { id: "tkt_1", number: 3, title: "Add search" };
+    expect(
+      describeActivity(
+        event({
+          type: "spec.pr_opened",
+          actorKind: "SYSTEM",
+          actor: null,
+          ticket,
+          data: { pullRequest: 12 },
+        }),
+      ),
+    ).toBe("Pull request #12 opened for ticket #3 Add search");
+    expect(
+      describeActivity(
+        event({
+          type: "spec.pr_merged",
+          actorKind: "GITHUB",
+          actor: null,
+          ticket,
+          data: { pullRequest: 12, githubLogin: "octocat" },
+        }),
+      ),
+    ).toBe("octocat (GitHub) merged pull request #12 of ticket #3 Add search");
+    expect(
+      describeActivity(
+        event({
+          type: "github.command_refused",
+          actorKind: "GITHUB",
+          actor: null,
+          data: {
+            githubLogin: "mallory",
+            command: "/trellis run",
+            repository: "acme/shop",
+            issue: 4,
+          },
+        }),
+      ),
+    ).toBe("mallory (GitHub) was refused /trellis run on acme/shop#4: no write access");
+    expect(
+      describeActivity(
+        event({
+          type: "github.repositories_changed",
+          actorKind: "GITHUB",
+          actor: null,
+          data: { account: "acme", added: ["acme/a"], removed: [] },
+        }),
+      ),
+    ).toBe("GitHub account acme added acme/a");
+  });
+});

@@ -101,7 +101,12 @@ function changedFields(data: unknown): string {
  * "Ada changed Bob's role from member to admin". Unknown types show the type itself.
  */
 export function describeActivity(event: DescribableActivity): string {
-  const who = personName(event.actor) ?? actorKindNames[event.actorKind] ?? "Someone";
+  const githubLogin = event.actorKind === "GITHUB" ? text(event.data, "githubLogin") : null;
+  const who =
+    personName(event.actor) ??
+    (githubLogin ? `${githubLogin} (GitHub)` : null) ??
+    actorKindNames[event.actorKind] ??
+    "Someone";
   const subject = personName(event.subject) ?? "a former member";
   const inProject = event.project ? ` in ${event.project.name}` : "";
   const projectName = event.project?.name ?? text(event.data, "name") ?? "a project";
@@ -226,6 +231,33 @@ export function describeActivity(event: DescribableActivity): string {
         ? `${who} set the budget of ${ticketRef(event)} to $${budget.toFixed(2)}`
         : `${who} removed the budget of ${ticketRef(event)}`;
     }
+    case "spec.pr_opened":
+      return `Pull request #${field(d, "pullRequest")} opened for ${ticketRef(event)}`;
+    case "spec.pr_merged":
+      return `${who} merged pull request #${field(d, "pullRequest")} of ${ticketRef(event)}`;
+    case "spec.pr_closed":
+      return `${who} closed pull request #${field(d, "pullRequest")} of ${ticketRef(event)} without merging`;
+    case "github.installed":
+      return `${who} connected the GitHub account ${text(d, "account") ?? ""}`.trimEnd();
+    case "github.uninstalled":
+      return `The GitHub App was uninstalled from ${text(d, "account") ?? "an account"}`;
+    case "github.suspended":
+      return `The GitHub App was suspended on ${text(d, "account") ?? "an account"}`;
+    case "github.unsuspended":
+      return `The GitHub App was unsuspended on ${text(d, "account") ?? "an account"}`;
+    case "github.repositories_changed": {
+      const list = (key: string) => {
+        const value = field(d, key);
+        return Array.isArray(value) ? value.filter((v) => typeof v === "string").join(", ") : "";
+      };
+      const changes = [
+        list("added") && `added ${list("added")}`,
+        list("removed") && `removed ${list("removed")}`,
+      ].filter(Boolean);
+      return `GitHub account ${text(d, "account") ?? ""} ${changes.join(" and ") || "changed its repositories"}`;
+    }
+    case "github.command_refused":
+      return `${who} was refused ${text(d, "command") ?? "a command"} on ${text(d, "repository") ?? "GitHub"}#${field(d, "issue")}: no write access`;
     default:
       return `${who} · ${event.type}`;
   }

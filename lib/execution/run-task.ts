@@ -3,6 +3,7 @@ import type { AgentBackend, AgentLogStream, AgentUsage } from "@/lib/agents/back
 import { getAgentBackend } from "@/lib/agents/backends/get-agent-backend";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { syncGithubMirror } from "@/lib/github/repository-mirror";
 import { recordIntervention } from "@/lib/guardian/record-intervention";
 import type { GuardianLimits } from "@/lib/guardian/run-guardian";
 import { enforceSpecBudget } from "@/lib/specs/enforce-spec-budget";
@@ -68,7 +69,7 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
       org: { select: { settings: true } },
     },
   });
-  const repoPath = task.project.localPath;
+  let repoPath = task.project.localPath;
   const integrationBranch = integrationBranchOf(task.spec);
   const taskBranch = taskBranchOf(task.spec, task.key);
   const agent =
@@ -148,7 +149,11 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
 
   let result: PerformTaskResult;
   try {
-    if (!repoPath || task.project.repoKind !== "LOCAL") {
+    // A GitHub project works in a local mirror of its repository, fetched with a short-lived token.
+    if (task.project.repoKind === "GITHUB") {
+      repoPath = await syncGithubMirror(db, { projectId: task.projectId });
+    }
+    if (!repoPath) {
       result = { outcome: "failed", error: "The project has no local repository to work in." };
     } else {
       if (!task.spec.integrationBranch) {

@@ -15,6 +15,7 @@ export async function listProjects(db: Db, options: { actor: Actor; take?: numbe
       slug: true,
       description: true,
       localPath: true,
+      githubRepoFullName: true,
       defaultBranch: true,
       repoKind: true,
       createdAt: true,

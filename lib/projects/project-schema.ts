@@ -19,11 +19,27 @@ export const projectFieldsSchema = z.object({
     .max(2000, "Description must be at most 2,000 characters")
     .optional()
     .transform((v) => v || null),
-  localPath: z
+  /** Where the code is: a git work tree on the server (LOCAL) or a GitHub repository (GITHUB). */
+  repoKind: z
+    .enum(["LOCAL", "GITHUB"], { error: "Choose a local path or a GitHub repository" })
+    .optional(),
+  localPath: z.string().trim().max(1024, "Path is too long").optional(),
+  /** owner/name of a repository an installation of the organization grants (repoKind GITHUB). */
+  githubRepository: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "Choose a GitHub repository (owner/name)")
+      .optional(),
+  ),
+  /** Issues of the linked GitHub repository labelled with this become tickets. */
+  githubLabel: z
     .string()
     .trim()
-    .min(1, "Path to a local git repository is required")
-    .max(1024, "Path is too long"),
+    .min(1, "Enter the label that files an issue as a ticket")
+    .max(50, "A label must be at most 50 characters")
+    .optional(),
   setupCommand: command,
   testCommand: command,
   lintCommand: command,
@@ -35,10 +51,38 @@ export const projectFieldsSchema = z.object({
   approvalTasks: approvalMode.default("MANUAL"),
 });
 
-export const createProjectSchema = projectFieldsSchema;
+type RepositoryFields = {
+  repoKind?: "LOCAL" | "GITHUB";
+  localPath?: string;
+  githubRepository?: string;
+};
+
+/** A project's code is in exactly one place: the chosen kind's field is required. */
+function requireRepository(creating: boolean) {
+  return (value: RepositoryFields, ctx: z.RefinementCtx) => {
+    if (value.repoKind === "GITHUB") {
+      if (!value.githubRepository) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["githubRepository"],
+          message: "Choose a GitHub repository",
+        });
+      }
+    } else if (creating ? !value.localPath : value.localPath === "") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["localPath"],
+        message: "Path to a local git repository is required",
+      });
+    }
+  };
+}
+
+export const createProjectSchema = projectFieldsSchema.superRefine(requireRepository(true));
 export type CreateProjectInput = z.input<typeof createProjectSchema>;
 
-export const updateProjectSchema = projectFieldsSchema.partial().extend({
-  projectId: z.string().min(1),
-});
+export const updateProjectSchema = projectFieldsSchema
+  .partial()
+  .extend({ projectId: z.string().min(1) })
+  .superRefine(requireRepository(false));
 export type UpdateProjectInput = z.input<typeof updateProjectSchema>;

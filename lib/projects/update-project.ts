@@ -5,25 +5,45 @@ import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { inspectRepository } from "./inspect-repository";
 import { type UpdateProjectInput, updateProjectSchema } from "./project-schema";
+import { githubRepositoryFields, localRepositoryFields } from "./repository-fields";
 import { uniqueProjectSlug } from "./unique-project-slug";
 
 /** Renames a project or changes its repository path, commands or approval modes. */
 export async function updateProject(db: Db, options: { actor: Actor; input: UpdateProjectInput }) {
   const { actor } = options;
   assertCan(actor, "write");
-  const { projectId, localPath, ...fields } = updateProjectSchema.parse(options.input);
+  const { projectId, localPath, repoKind, githubRepository, ...fields } = updateProjectSchema.parse(
+    options.input,
+  );
   const existing = await db.project.findFirst({
     where: { id: projectId, orgId: actor.orgId },
-    select: { id: true, name: true, localPath: true, runnerLabels: true },
+    select: {
+      id: true,
+      name: true,
+      localPath: true,
+      repoKind: true,
+      githubRepoFullName: true,
+      runnerLabels: true,
+    },
   });
   if (!existing) throw notFound("Project");
   const pinned = (fields.runnerLabels ?? existing.runnerLabels).length > 0;
   const repo =
-    localPath !== undefined && localPath !== existing.localPath
-      ? pinned
-        ? { root: localPath, defaultBranch: undefined }
-        : await inspectRepository(localPath)
-      : null;
+    repoKind === "GITHUB"
+      ? githubRepository !== existing.githubRepoFullName || existing.repoKind !== "GITHUB"
+        ? await githubRepositoryFields(db, { orgId: actor.orgId, fullName: githubRepository ?? "" })
+        : null
+      : localPath && (localPath !== existing.localPath || existing.repoKind !== "LOCAL")
+        ? pinned
+          ? // Pinned to runners: a path or URL they clone; the server never opens it.
+            {
+              repoKind: "LOCAL" as const,
+              localPath,
+              githubRepoFullName: null,
+              githubInstallationId: null,
+            }
+          : localRepositoryFields(await inspectRepository(localPath))
+        : null;
   return db.$transaction(async (tx) => {
     const slug =
       fields.name !== undefined && fields.name !== existing.name
@@ -38,8 +58,7 @@ export async function updateProject(db: Db, options: { actor: Actor; input: Upda
       data: {
         ...fields,
         ...(slug ? { slug } : {}),
-        ...(repo ? { localPath: repo.root } : {}),
-        ...(repo?.defaultBranch ? { defaultBranch: repo.defaultBranch } : {}),
+        ...repo,
       },
     });
     await recordActivity(tx, {

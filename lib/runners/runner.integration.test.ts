@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as claimRoute from "@/app/api/runner/v1/claim/route";
 import * as taskRoute from "@/app/api/runner/v1/tasks/[taskId]/[event]/route";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
@@ -101,6 +101,14 @@ function startRunner(
   return { child, output: () => output };
 }
 
+/** Gone before the next test queues work it could claim. */
+async function stopRunner(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+}
+
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.db;
@@ -116,8 +124,11 @@ beforeAll(async () => {
   ]);
 });
 
+afterEach(async () => {
+  await Promise.all(children.map(stopRunner));
+});
+
 afterAll(async () => {
-  for (const child of children) child.kill("SIGKILL");
   await server?.close();
   await database?.drop();
 });
@@ -183,8 +194,10 @@ describe("self-hosted runner", () => {
       db,
       () => db.runLog.count({ where: { run: { taskId: task.id } } }),
       (n) => n > 0,
-      10_000,
-    );
+      20_000,
+    ).catch((error) => {
+      throw new Error(`${error}\nfirst runner output:\n${first.output()}`);
+    });
     first.child.kill("SIGKILL");
 
     const second = startRunner("runner-b");
@@ -202,11 +215,14 @@ describe("self-hosted runner", () => {
     });
     expect(done.attempts).toBe(2);
     expect(done.runs.map((r) => r.status).sort()).toEqual(["FAILED", "SUCCEEDED"]);
-    const spec = await db.spec.findUniqueOrThrow({ where: { id: specId } });
-    expect(spec.state).toBe("DONE");
+    const spec = await waitFor(
+      db,
+      () => db.spec.findUniqueOrThrow({ where: { id: specId } }),
+      (s) => s.state === "DONE",
+      10_000,
+    );
     const subjects = git(remote, "log", "--format=%s", spec.integrationBranch!).split("\n");
     expect(subjects.filter((s) => s === "1 Task 1")).toHaveLength(1);
-    second.child.kill("SIGTERM");
   }, 150_000);
 
   it("a runner of another organization cannot claim, read or write this organization's tasks; a revoked token is refused", async () => {

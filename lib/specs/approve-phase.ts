@@ -5,7 +5,8 @@ import { AppError } from "@/lib/api/app-error";
 import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { SpecPhase } from "@/lib/generated/prisma/enums";
+import type { ActorKind, SpecPhase } from "@/lib/generated/prisma/enums";
+import { notifySpecStatus } from "@/lib/github/spec-status";
 import { flagDuplicateTasks } from "@/lib/guardian/flag-duplicate-tasks";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { applyQueueReadyTasks } from "@/lib/tasks/queue-ready-tasks";
@@ -29,7 +30,15 @@ export const approvePhaseSchema = z.object({ specId: z.string().min(1), phase: s
  */
 export async function applyApproval(
   tx: Prisma.TransactionClient,
-  options: { orgId: string; specId: string; phase: SpecPhase; actorId: string | null },
+  options: {
+    orgId: string;
+    specId: string;
+    phase: SpecPhase;
+    actorId: string | null;
+    /** Who approved when it was not a Trellis user or the project (GITHUB: an issue comment). */
+    actorKind?: ActorKind;
+    activityData?: Prisma.InputJsonObject;
+  },
 ): Promise<SpecPhaseRequest | null> {
   const { orgId, specId, phase, actorId } = options;
   const moved = await transitionSpec(tx, {
@@ -37,7 +46,8 @@ export async function applyApproval(
     specId,
     event: { type: "approve", phase },
     actorId,
-    activityData: { auto: actorId === null },
+    actorKind: options.actorKind,
+    activityData: { auto: actorId === null && !options.actorKind, ...options.activityData },
   });
   const artifact = await tx.specArtifact.findFirst({
     where: { specId, phase, status: "DRAFT" },
@@ -130,5 +140,6 @@ export async function approvePhase(
     });
   });
   if (next) await requestPhaseRun(next);
+  else await notifySpecStatus(db, { orgId: actor.orgId, specId: input.specId });
   return { next };
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import { notifySpecStatus } from "@/lib/github/spec-status";
 import { transitionSpec } from "./transition-spec";
 
 /**
@@ -8,7 +9,7 @@ import { transitionSpec } from "./transition-spec";
  * it does nothing while any task is unfinished or the spec has moved on.
  */
 export async function finishSpecExecution(db: Db, options: { orgId: string; specId: string }) {
-  return db.$transaction(async (tx) => {
+  const finished = await db.$transaction(async (tx) => {
     const spec = await tx.spec.findFirst({
       where: { id: options.specId, orgId: options.orgId },
       select: { state: true, integrationBranch: true },
@@ -28,4 +29,7 @@ export async function finishSpecExecution(db: Db, options: { orgId: string; spec
     });
     return true;
   });
+  // A GitHub-linked spec now pushes its branch and opens its pull request (in the background).
+  if (finished) await notifySpecStatus(db, options);
+  return finished;
 }

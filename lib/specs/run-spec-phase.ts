@@ -5,6 +5,7 @@ import type { LlmProvider } from "@/lib/agents/llm-provider";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SpecState } from "@/lib/generated/prisma/enums";
+import { notifySpecStatus } from "@/lib/github/spec-status";
 import type { StepTools } from "@/lib/jobs/port";
 import { applyApproval } from "./approve-phase";
 import {
@@ -81,7 +82,12 @@ export async function runSpecPhase(
     return { failed: reason };
   }
   const content = generated.content;
-  const next = await step.run("save", () => savePhase(db, request, content, loaded.autoApprove));
+  const next = await step.run("save", async () => {
+    const queued = await savePhase(db, request, content, loaded.autoApprove);
+    // A GitHub-linked spec comments on its issue (ready for review, execution started).
+    await notifySpecStatus(db, request);
+    return queued;
+  });
   if (next) await step.run("queue-next", async () => (await requestPhaseRun(next)).runId);
   return { saved: request.version, next };
 }

@@ -19,7 +19,7 @@ const SAFE_CONFIG = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=fal
 
 // A fixed environment: no inherited secrets, no user/system git config, stable English messages.
 // (Typed loosely: Next's typings make NODE_ENV mandatory in ProcessEnv, and git does not need it.)
-const GIT_ENV: Record<string, string> = {
+export const GIT_ENV: Record<string, string> = {
   PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
   HOME: os.tmpdir(),
   LANG: "C",

@@ -47,6 +47,8 @@ while (!shutdown.signal.aborted) {
   try {
     const assignment = await api.claim({ waitMs, leaseMs }, shutdown.signal);
     if (!assignment) continue;
+    // Claimed as we were told to stop: leave it; its lease lapses and another runner takes it.
+    if (shutdown.signal.aborted) break;
     say(`task ${assignment.task.key} (${assignment.task.id}), attempt ${assignment.task.attempt}`);
     const outcome = await runAssignment({
       api,

@@ -62,7 +62,9 @@ export default async function ProjectsPage({ params }: { params: Promise<{ org: 
                     <p className="line-clamp-2 text-muted-foreground text-sm">{p.description}</p>
                   ) : null}
                   <div className="mt-auto flex items-center gap-3 text-dense text-muted-foreground">
-                    <span className="truncate font-mono text-xs">{p.localPath}</span>
+                    <span className="truncate font-mono text-xs">
+                      {p.githubRepoFullName ? `github.com/${p.githubRepoFullName}` : p.localPath}
+                    </span>
                     <span className="ml-auto flex shrink-0 items-center gap-1 text-xs">
                       <GitBranch className="size-3" aria-hidden="true" /> {p.defaultBranch}
                     </span>

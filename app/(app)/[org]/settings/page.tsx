@@ -1,6 +1,7 @@
 import { Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { GithubPanel } from "@/components/settings/github-panel";
 import { InvitePanel } from "@/components/settings/invite-panel";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { RunnersPanel } from "@/components/settings/runners-panel";
@@ -9,7 +10,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { requireOrgContext } from "@/lib/auth/org-context";
 import { db } from "@/lib/db/client";
-import { appUrl } from "@/lib/env";
+import { appUrl, githubAppEnabled } from "@/lib/env";
+import { listGithubRepositories } from "@/lib/github/list-github-repositories";
 import { listMembers } from "@/lib/orgs/list-members";
 import { can, roleAtLeast, roles } from "@/lib/orgs/roles";
 import { listRunners } from "@/lib/runners/list-runners";
@@ -20,7 +22,13 @@ const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 const capitalize = (s: string) => s.charAt(0) + s.slice(1).toLowerCase();
 
-export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
+export default async function SettingsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string }>;
+  searchParams: Promise<{ github?: string }>;
+}) {
   const { org: orgSlug } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
   const { members, invitations } = await listMembers(db(), { actor });
@@ -28,6 +36,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
   const runners = await listRunners(db(), { actor });
   // Nobody can hand out a role above their own (the domain enforces it too).
   const assignableRoles = roles.filter((r) => roleAtLeast(actor.role, r));
+  const githubConfigured = githubAppEnabled();
+  const githubInstallations = githubConfigured ? await listGithubRepositories(db(), { actor }) : [];
 
   return (
     <>
@@ -147,6 +157,26 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
               tokenPrefix: r.tokenPrefix,
               lastSeenLabel: r.lastHeartbeatAt ? dateTimeFormat.format(r.lastHeartbeatAt) : "Never",
             }))}
+          />
+        </section>
+
+        <section aria-labelledby="github" className="grid gap-3">
+          <div className="grid gap-1">
+            <h2 id="github" className="font-medium text-sm">
+              GitHub
+            </h2>
+            <p className="text-muted-foreground text-sm">
+              Connected accounts and the repositories projects can use. Issues labelled with a
+              project's label become tickets; finished specs open pull requests.
+            </p>
+          </div>
+          <GithubPanel
+            orgSlug={org.slug}
+            appUrl={appUrl()}
+            configured={githubConfigured}
+            canManage={canManage}
+            installations={githubInstallations}
+            notice={(await searchParams).github}
           />
         </section>
       </main>

@@ -53,7 +53,11 @@ export default async function ProjectPage({
         <div className="grid gap-1">
           <h1 className="font-semibold text-lg">{project.name}</h1>
           <p className="flex flex-wrap items-center gap-3 text-muted-foreground text-sm">
-            <span className="font-mono text-xs">{project.localPath}</span>
+            <span className="font-mono text-xs">
+              {project.githubRepoFullName
+                ? `github.com/${project.githubRepoFullName}`
+                : project.localPath}
+            </span>
             <span className="flex items-center gap-1 text-xs">
               <GitBranch className="size-3" aria-hidden="true" /> {project.defaultBranch}
             </span>

@@ -4,6 +4,7 @@ import { ProjectForm } from "@/components/projects/project-form";
 import { PageHeader } from "@/components/shell/page-header";
 import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
 import { db } from "@/lib/db/client";
+import { githubRepositoryOptions } from "@/lib/github/list-github-repositories";
 import { can } from "@/lib/orgs/roles";
 import { getProject } from "@/lib/projects/get-project";
 
@@ -17,6 +18,7 @@ export default async function ProjectSettingsPage({
   const { org: orgSlug, projectId } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
   const project = await orNotFound(getProject(db(), { actor, projectId }));
+  const githubRepositories = await githubRepositoryOptions(db(), { actor });
   return (
     <>
       <PageHeader
@@ -33,10 +35,14 @@ export default async function ProjectSettingsPage({
             orgSlug={org.slug}
             projectId={project.id}
             readOnly={!can(actor.role, "write")}
+            githubRepositories={githubRepositories}
             initial={{
               name: project.name,
               description: project.description ?? "",
+              repoKind: project.repoKind,
               localPath: project.localPath ?? "",
+              githubRepository: project.githubRepoFullName ?? "",
+              githubLabel: project.githubLabel,
               setupCommand: project.setupCommand ?? "",
               testCommand: project.testCommand ?? "",
               lintCommand: project.lintCommand ?? "",
