@@ -31,7 +31,7 @@ test("a task runs on a self-hosted runner: its log streams into the task page an
   const command = await runners.locator("code").textContent();
   const token = command?.match(/--token (trr_\S+)/)?.[1];
   expect(token, command ?? "no command shown").toBeTruthy();
-  await expect(runners.getByRole("cell", { name: "build-box" })).toBeVisible();
+  await expect(runners.getByRole("cell", { name: "build-box", exact: true })).toBeVisible();
 
   const remote = path.join(scratchDir("remote"), "repo.git");
   execFileSync("git", ["clone", "--quiet", "--bare", makeGitRepo(), remote]);
