@@ -8,10 +8,14 @@ import path from "node:path";
 import pg from "pg";
 import { functions } from "@/inngest/functions";
 import { db } from "@/lib/db/client";
-import { env, inngestEnabled } from "@/lib/env";
+import { env, inngestEnabled, pusherEnabled } from "@/lib/env";
 import { startExecutor } from "@/lib/execution/start-executor";
 import { type DbosWorker, launchDbosWorker } from "@/lib/jobs/dbos-engine";
 import { childLogger } from "@/lib/logger";
+import type { PgListener } from "@/lib/realtime/pg-listener";
+import { createPusherPublisher } from "@/lib/realtime/pusher-publisher";
+import { createPusherServer } from "@/lib/realtime/pusher-server";
+import { startRealtimeRelay } from "@/lib/realtime/start-realtime-relay";
 
 const HEARTBEAT_MS = 30_000;
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -49,6 +53,20 @@ async function main(): Promise<void> {
     concurrency: env().AGENT_CONCURRENCY,
   });
 
+  // Realtime over Pusher: one worker (of however many) relays committed changes to Pusher.
+  // Without Pusher, each web process streams them to its browsers itself (server-sent events).
+  let relay: PgListener | undefined;
+  const pusher = pusherEnabled() ? createPusherServer() : null;
+  if (pusher) {
+    const realtimeLog = childLogger({ module: "realtime" });
+    relay = startRealtimeRelay({
+      url,
+      db: db(),
+      publisher: createPusherPublisher(pusher, realtimeLog),
+      log: realtimeLog,
+    });
+  }
+
   const heartbeat = setInterval(() => {
     pool.query("SELECT 1").then(
       () => log.debug({ rssMb: Math.round(process.memoryUsage.rss() / 1e6) }, "worker heartbeat"),
@@ -66,6 +84,7 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
     executor
       .stop()
+      .then(() => relay?.close())
       .then(() => dbos?.shutdown({ graceMs: WORKFLOW_GRACE_MS }))
       .catch((error: unknown) => log.warn({ err: error }, "DBOS did not shut down cleanly"))
       .then(() => pool.end())

@@ -16,6 +16,6 @@ export async function getRequestUserId(db: Db, request: Request): Promise<string
   const user = token?.sub
     ? await db.user.findUnique({ where: { id: token.sub }, select: { id: true } })
     : null;
-  if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to download this.");
+  if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
   return user.id;
 }

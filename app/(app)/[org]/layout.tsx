@@ -1,10 +1,13 @@
 import type * as React from "react";
+import { RealtimeProvider } from "@/components/realtime/realtime-provider";
 import { AppShell } from "@/components/shell/app-shell";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { requireOrgContext } from "@/lib/auth/org-context";
 import { db } from "@/lib/db/client";
 import { listOrganizations } from "@/lib/orgs/list-organizations";
 import { listProjects } from "@/lib/projects/list-projects";
+import { latestEventSeq } from "@/lib/realtime/latest-event-seq";
+import { realtimeClientConfig } from "@/lib/realtime/pusher-server";
 
 export default async function OrgLayout({
   children,
@@ -15,19 +18,28 @@ export default async function OrgLayout({
 }) {
   const { org: orgSlug } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
-  const [orgs, projects, user] = await Promise.all([
+  const [orgs, projects, user, seq] = await Promise.all([
     listOrganizations(db(), actor.userId),
     listProjects(db(), { actor, take: 50 }),
     getCurrentUser(actor.userId),
+    latestEventSeq(db(), { actor }),
   ]);
   return (
-    <AppShell
-      org={{ slug: org.slug, name: org.name, role: actor.role }}
-      orgs={orgs.map((o) => ({ slug: o.slug, name: o.name, role: o.role }))}
-      projects={projects.map((p) => ({ id: p.id, name: p.name }))}
-      user={{ name: user.name, email: user.email }}
+    <RealtimeProvider
+      key={org.id}
+      orgSlug={org.slug}
+      orgId={org.id}
+      config={realtimeClientConfig()}
+      initialSeq={seq}
     >
-      {children}
-    </AppShell>
+      <AppShell
+        org={{ slug: org.slug, name: org.name, role: actor.role }}
+        orgs={orgs.map((o) => ({ slug: o.slug, name: o.name, role: o.role }))}
+        projects={projects.map((p) => ({ id: p.id, name: p.name }))}
+        user={{ name: user.name, email: user.email }}
+      >
+        {children}
+      </AppShell>
+    </RealtimeProvider>
   );
 }
