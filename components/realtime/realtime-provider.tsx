@@ -27,6 +27,8 @@ import { createRealtimeStore, type RealtimeSnapshot, type RealtimeStore } from "
 const REFRESH_DELAY_MS = 150;
 // Log lines arrive in batches every ~2 s per running task; the page follows, not every batch.
 const LOG_EVENT = "run.log";
+/** Dispatched on window for each realtime event (detail: the RealtimeEvent). */
+export const WINDOW_EVENT = "trellis:realtime";
 
 /**
  * The root of every organization-scoped TanStack Query key (["org", slug, ...feature keys]):
@@ -115,6 +117,8 @@ export function RealtimeProvider({
             console.error("realtime listener failed", error);
           }
         }
+        // For code outside React (and bench/realtime.ts): the same events on window.
+        window.dispatchEvent(new CustomEvent(WINDOW_EVENT, { detail: event }));
         if (event.type !== LOG_EVENT) api.requestRefresh();
         if (event.seq && event.type !== RESET_EVENT_TYPE) api.store.addRecent(event);
       },

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import { childLogger } from "@/lib/logger";
 import type { Actor } from "@/lib/orgs/roles";
 import { latestEventSeq } from "./latest-event-seq";
 import { listEventsAfter } from "./list-events-after";
@@ -7,6 +8,7 @@ import type { RealtimeEvent } from "./realtime-event";
 import type { RealtimeHub } from "./realtime-hub";
 import { ResumableStream } from "./resumable-stream";
 
+const log = childLogger({ module: "realtime" });
 const HEARTBEAT_MS = 15_000;
 // Every this many heartbeats the subscriber's membership is checked again.
 const MEMBERSHIP_CHECK_EVERY = 4;
@@ -26,7 +28,7 @@ export const SSE_HEARTBEAT = ": heartbeat\nevent: ping\ndata: {}\n\n";
 
 export interface OrgEventStreamOptions {
   db: Db;
-  hub: Pick<RealtimeHub, "ready" | "subscribe">;
+  hub: Pick<RealtimeHub, "ready" | "subscribe" | "subscriberCount">;
   actor: Actor;
   /** Resume after this seq (Last-Event-ID); null starts at the latest committed event. */
   after: string | null;
@@ -57,6 +59,10 @@ export function openOrgEventStream(options: OrgEventStreamOptions): ReadableStre
         closed = true;
         unsubscribe();
         clearInterval(heartbeat);
+        log.debug(
+          { orgId: actor.orgId, streams: hub.subscriberCount(actor.orgId) },
+          "event stream closed",
+        );
         signal?.removeEventListener("abort", stop);
         try {
           controller.close();
@@ -98,6 +104,10 @@ export function openOrgEventStream(options: OrgEventStreamOptions): ReadableStre
         live: (event) => stream.live(event),
         resync: () => void catchUp(),
       });
+      log.debug(
+        { orgId: actor.orgId, streams: hub.subscriberCount(actor.orgId) },
+        "event stream opened",
+      );
       await catchUp();
       if (closed) return;
 
