@@ -14,9 +14,9 @@ const FALLBACK_POLL_MS = 10_000;
 
 /**
  * Keeps a page that shows work in progress current while `active`. Realtime events already
- * refresh every org page (components/realtime); this adds the log batches of running tasks,
- * and polls slowly (`intervalMs`, at least 10 s) only while the stream is down. `logs` narrows
- * the log batches that refresh the page (e.g. `{ taskId }`).
+ * refresh every org page (components/realtime); this adds the log batches and heartbeats of
+ * running tasks, and polls slowly (`intervalMs`, at least 10 s) only while the stream is down. `logs` narrows
+ * the log batches and heartbeats that refresh the page (e.g. `{ taskId }`).
  */
 export function useLiveRefresh(
   active: boolean,
@@ -26,7 +26,9 @@ export function useLiveRefresh(
   const router = useRouter();
   const realtime = useRealtime();
   const status = useRealtimeStatus();
-  useRealtimeEvents(active ? { ...logs, type: "run.log" } : null, () => realtime?.requestRefresh());
+  useRealtimeEvents(active ? { ...logs, type: ["run.log", "task.heartbeat"] } : null, () =>
+    realtime?.requestRefresh(),
+  );
   const streamDown = status !== "live";
   useEffect(() => {
     if (!active || !streamDown) return;

@@ -25,8 +25,13 @@ import { createRealtimeStore, type RealtimeSnapshot, type RealtimeStore } from "
 
 // Bursts of events (a task graph approved, a batch claimed) become one refresh.
 const REFRESH_DELAY_MS = 150;
-// Log lines arrive in batches every ~2 s per running task; the page follows, not every batch.
-const LOG_EVENT = "run.log";
+/**
+ * Announcements only the components that show them listen for (useRealtimeEvents), rather
+ * than refreshing every page: log batches (every ~2 s per running task) and heartbeats.
+ */
+export function isListenerOnly(type: string): boolean {
+  return type === "run.log" || type.endsWith(".heartbeat");
+}
 /** Dispatched on window for each realtime event (detail: the RealtimeEvent). */
 export const WINDOW_EVENT = "trellis:realtime";
 
@@ -119,7 +124,7 @@ export function RealtimeProvider({
         }
         // For code outside React (and bench/realtime.ts): the same events on window.
         window.dispatchEvent(new CustomEvent(WINDOW_EVENT, { detail: event }));
-        if (event.type !== LOG_EVENT) api.requestRefresh();
+        if (!isListenerOnly(event.type)) api.requestRefresh();
         if (event.seq && event.type !== RESET_EVENT_TYPE) api.store.addRecent(event);
       },
       onStatus: (status) => api.store.setStatus(status),

@@ -175,6 +175,11 @@ describe("realtime triggers", () => {
       specId: spec.id,
       taskId: task.id,
     });
+    await database.db.task.update({
+      where: { id: task.id },
+      data: { lastHeartbeatAt: new Date() },
+    });
+    expect((await heardType("task.heartbeat")).taskId).toBe(task.id);
     const run = await database.db.run.create({ data: { orgId: orgB, taskId: task.id } });
     await database.db.runLog.createMany({
       data: [1, 2, 3].map((seq) => ({ orgId: orgB, runId: run.id, seq, text: `line ${seq}` })),

@@ -1,7 +1,6 @@
 import "server-only";
 import Pusher from "pusher";
-import { type Env, env, pusherEnabled } from "@/lib/env";
-import type { RealtimeClientConfig } from "./realtime-event";
+import { type Env, env } from "@/lib/env";
 
 type PusherEnv = Pick<
   Env,
@@ -31,18 +30,4 @@ export function createPusherServer(e: PusherEnv = env()): Pusher | null {
         ...(e.PUSHER_PORT ? { port: String(e.PUSHER_PORT) } : {}),
       })
     : new Pusher({ ...base, cluster: e.PUSHER_CLUSTER });
-}
-
-/** What the browser needs to connect (no secret in it). */
-export function realtimeClientConfig(): RealtimeClientConfig {
-  if (!pusherEnabled()) return { transport: "sse" };
-  const e = env();
-  return {
-    transport: "pusher",
-    key: e.PUSHER_KEY ?? "",
-    cluster: e.PUSHER_CLUSTER ?? "",
-    ...(e.PUSHER_HOST ? { wsHost: e.PUSHER_HOST } : {}),
-    ...(e.PUSHER_PORT ? { wsPort: e.PUSHER_PORT } : {}),
-    forceTLS: e.PUSHER_USE_TLS,
-  };
 }

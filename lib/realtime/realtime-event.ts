@@ -6,7 +6,10 @@
  * refetches what it shows.
  */
 export interface RealtimeEvent {
-  /** "ticket.created", "spec.approved" (an ActivityEvent's type), or an announcement: "task.updated", "run.log", "runner.updated", "realtime.reset". */
+  /**
+   * "ticket.created", "spec.approved" (an ActivityEvent's type), or an announcement:
+   * "task.updated", "task.heartbeat", "run.log", "runner.updated", "runner.heartbeat", "realtime.reset".
+   */
   type: string;
   orgId: string;
   /**

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { listOrganizations } from "@/lib/orgs/list-organizations";
 import { listProjects } from "@/lib/projects/list-projects";
 import { latestEventSeq } from "@/lib/realtime/latest-event-seq";
-import { realtimeClientConfig } from "@/lib/realtime/pusher-server";
+import { realtimeClientConfig } from "@/lib/realtime/realtime-client-config";
 
 export default async function OrgLayout({
   children,

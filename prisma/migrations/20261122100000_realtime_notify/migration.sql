@@ -88,13 +88,19 @@ CREATE TRIGGER "RunLog_realtime" AFTER INSERT ON "RunLog"
   REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION trellis_run_log_notify();
 
--- Task changes that need no activity event of their own (queue order, heartbeats) still move
--- the board and the agents page; status changes are announced too, for writers that record none.
+-- Task changes that need no activity event of their own (queue order) still move the board;
+-- status changes are announced too, for writers that record none. Heartbeats get their own
+-- type: pages that show them (agents, a running task) listen for it, the rest ignore it.
 CREATE OR REPLACE FUNCTION trellis_task_notify() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('trellis_realtime', json_build_object(
-    'type', 'task.updated', 'orgId', NEW."orgId", 'projectId', NEW."projectId",
+    'type', CASE
+      WHEN OLD.status IS DISTINCT FROM NEW.status OR OLD.rank IS DISTINCT FROM NEW.rank
+        THEN 'task.updated'
+      ELSE 'task.heartbeat'
+    END,
+    'orgId', NEW."orgId", 'projectId', NEW."projectId",
     'specId', NEW."specId", 'taskId', NEW.id)::text);
   RETURN NULL;
 END
@@ -113,7 +119,11 @@ CREATE OR REPLACE FUNCTION trellis_runner_notify() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('trellis_realtime', json_build_object(
-    'type', 'runner.updated', 'orgId', NEW."orgId", 'runnerId', NEW.id)::text);
+    'type', CASE
+      WHEN OLD."revokedAt" IS DISTINCT FROM NEW."revokedAt" THEN 'runner.updated'
+      ELSE 'runner.heartbeat'
+    END,
+    'orgId', NEW."orgId", 'runnerId', NEW.id)::text);
   RETURN NULL;
 END
 $$;
