@@ -81,6 +81,7 @@ export function RealtimeProvider({
   latest.current = { router, queryClient };
   // Where a new connection resumes: the render's seq at first, then the last event received.
   const cursor = useRef(initialSeq);
+  const staleWhileHidden = useRef(false);
 
   const [listeners] = useState(() => new Set<Listener>());
   const [api] = useState<RealtimeApi>(() => {
@@ -98,12 +99,28 @@ export function RealtimeProvider({
         if (timer !== undefined) return;
         timer = setTimeout(() => {
           timer = undefined;
+          // A hidden tab catches up once, when it is shown again (see the effect below): a
+          // refresh re-renders the page and every link it prefetches, so it is not free.
+          if (document.visibilityState === "hidden") {
+            staleWhileHidden.current = true;
+            return;
+          }
           latest.current.router.refresh();
           void latest.current.queryClient.invalidateQueries({ queryKey: orgQueryKey(orgSlug) });
         }, REFRESH_DELAY_MS);
       },
     };
   });
+
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState !== "visible" || !staleWhileHidden.current) return;
+      staleWhileHidden.current = false;
+      api.requestRefresh();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    return () => document.removeEventListener("visibilitychange", onVisible);
+  }, [api]);
 
   const configKey = JSON.stringify(config);
   useEffect(() => {
