@@ -8,6 +8,8 @@ import { createSseHub, type SseHub } from "./sse-hub";
 export interface RealtimeHub extends SseHub {
   /** Resolves once the process listens for changes (see PgListener.ready). */
   ready(): Promise<void>;
+  /** True while its LISTEN connection is up. */
+  listening(): boolean;
   close(): Promise<void>;
 }
 
@@ -26,7 +28,12 @@ export function startRealtimeHub(url: string): RealtimeHub {
       if (reconnected) hub.resync();
     },
   });
-  return { ...hub, ready: () => listener.ready(), close: () => listener.close() };
+  return {
+    ...hub,
+    ready: () => listener.ready(),
+    listening: () => listener.listening,
+    close: () => listener.close(),
+  };
 }
 
 // On globalThis so that a dev server's module reloads reuse the one connection.

@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { resetEnvForTests } from "@/lib/env";
-import type { RealtimeEvent } from "@/lib/realtime/realtime-event";
+import { REALTIME_CHANNEL, type RealtimeEvent } from "@/lib/realtime/realtime-event";
 import { realtimeHub, stopRealtimeHubForTests } from "@/lib/realtime/realtime-hub";
 import { createTicket } from "@/lib/tickets/create-ticket";
 import { createProjectWithTicket, createUserWithOrg } from "@/prisma/factories";
@@ -206,6 +206,33 @@ describe("GET /api/orgs/[org]/events", () => {
     });
     expect(rows.map((r) => r.seq)).toEqual(ids);
     await resumed.close();
+  });
+
+  it("catches up when the process's LISTEN connection drops and comes back", async () => {
+    // Another process listening on the database (as other web servers do): a connection that
+    // LISTENs anew starts where the others have read to, so what it missed stays missed.
+    const bystander = new pg.Client({ connectionString: database.url });
+    await bystander.connect();
+    const heard: string[] = [];
+    bystander.on("notification", (n) => heard.push(n.payload ?? ""));
+    await bystander.query(`LISTEN ${REALTIME_CHANNEL}`);
+
+    const stream = await connect({ after: await latestSeq() });
+    // The stream is live (subscribed and caught up) once an event comes through it.
+    const before = await newTicket("Before the drop");
+    expect((await stream.next()).data.ticketId).toBe(before);
+    await database.db.$queryRaw`
+      SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      WHERE application_name = 'trellis-realtime-web'`;
+    await until(() => !realtimeHub().listening());
+    // Committed while the hub is not listening: its notification is lost, the table is not.
+    const whileDown = await newTicket("While the listener was down");
+    await until(() => heard.some((payload) => payload.includes(whileDown)));
+    expect((await stream.next()).data.ticketId).toBe(whileDown);
+    const after = await newTicket("After it came back");
+    expect((await stream.next()).data.ticketId).toBe(after);
+    await stream.close();
+    await bystander.end();
   });
 
   it("streams only its own organization's events", async () => {
