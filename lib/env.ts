@@ -63,6 +63,19 @@ const envSchema = z.object({
   GITHUB_API_URL: z.url().default("https://api.github.com"),
   // Web base URL: the app's install page and repository clone URLs (<url>/<owner>/<repo>.git).
   GITHUB_WEB_URL: z.url().default("https://github.com"),
+  // Realtime over Pusher Channels (lib/realtime) when the first four are set; unset means
+  // server-sent events fed by Postgres LISTEN/NOTIFY. HOST/PORT/USE_TLS point both the server
+  // SDK and the browser at a self-hosted Pusher-compatible server (soketi) or a test server.
+  PUSHER_APP_ID: z.string().min(1).optional(),
+  PUSHER_KEY: z.string().min(1).optional(),
+  PUSHER_SECRET: z.string().min(1).optional(),
+  PUSHER_CLUSTER: z.string().min(1).optional(),
+  PUSHER_HOST: z.string().min(1).optional(),
+  PUSHER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  PUSHER_USE_TLS: z
+    .enum(["true", "false", "1", "0"])
+    .transform((v) => v === "true" || v === "1")
+    .default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -106,6 +119,12 @@ export function inngestEnabled(): boolean {
 /** True when Stripe billing is configured (checkout, portal, webhooks, metered usage). */
 export function stripeEnabled(): boolean {
   return Boolean(env().STRIPE_SECRET_KEY);
+}
+
+/** True when realtime goes through Pusher Channels rather than server-sent events. */
+export function pusherEnabled(): boolean {
+  const e = env();
+  return Boolean(e.PUSHER_APP_ID && e.PUSHER_KEY && e.PUSHER_SECRET && e.PUSHER_CLUSTER);
 }
 
 /** The public base URL of the app, used in invite links. */

@@ -9,10 +9,14 @@ import pg from "pg";
 import { functions } from "@/inngest/functions";
 import { startMeterReporter } from "@/lib/billing/start-meter-reporter";
 import { db } from "@/lib/db/client";
-import { env, inngestEnabled } from "@/lib/env";
+import { env, inngestEnabled, pusherEnabled } from "@/lib/env";
 import { startExecutor } from "@/lib/execution/start-executor";
 import { type DbosWorker, launchDbosWorker } from "@/lib/jobs/dbos-engine";
 import { childLogger } from "@/lib/logger";
+import type { PgListener } from "@/lib/realtime/pg-listener";
+import { createPusherPublisher } from "@/lib/realtime/pusher-publisher";
+import { createPusherServer } from "@/lib/realtime/pusher-server";
+import { startRealtimeRelay } from "@/lib/realtime/start-realtime-relay";
 
 const HEARTBEAT_MS = 30_000;
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -53,6 +57,20 @@ async function main(): Promise<void> {
   // Agent tokens of paying organizations to Stripe as metered usage (off without Stripe config).
   const meterReporter = startMeterReporter(db());
 
+  // Realtime over Pusher: one worker (of however many) relays committed changes to Pusher.
+  // Without Pusher, each web process streams them to its browsers itself (server-sent events).
+  let relay: PgListener | undefined;
+  const pusher = pusherEnabled() ? createPusherServer() : null;
+  if (pusher) {
+    const realtimeLog = childLogger({ module: "realtime" });
+    relay = startRealtimeRelay({
+      url,
+      db: db(),
+      publisher: createPusherPublisher(pusher, realtimeLog),
+      log: realtimeLog,
+    });
+  }
+
   const heartbeat = setInterval(() => {
     pool.query("SELECT 1").then(
       () => log.debug({ rssMb: Math.round(process.memoryUsage.rss() / 1e6) }, "worker heartbeat"),
@@ -69,6 +87,7 @@ async function main(): Promise<void> {
     // Don't let a hung connection keep a stopped worker alive.
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
     Promise.all([executor.stop(), meterReporter.stop()])
+      .then(() => relay?.close())
       .then(() => dbos?.shutdown({ graceMs: WORKFLOW_GRACE_MS }))
       .catch((error: unknown) => log.warn({ err: error }, "DBOS did not shut down cleanly"))
       .then(() => pool.end())

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTransition } from "react";
 import { signOutAction } from "@/app/(auth)/actions";
+import { RealtimeStatus } from "@/components/realtime/realtime-status";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Button } from "@/components/ui/button";
 import {
@@ -115,6 +116,7 @@ export function Sidebar({ org, orgs, projects, user }: SidebarProps) {
         )}
         <div className="flex items-center gap-1">
           {collapsed ? null : <UserMenu user={user} />}
+          <RealtimeStatus compact={collapsed} />
           <ThemeToggle className="ml-auto size-8 shrink-0" />
         </div>
       </div>

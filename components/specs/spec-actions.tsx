@@ -4,6 +4,7 @@ import { Check, MessageSquareWarning, Pencil, RotateCcw, X } from "lucide-react"
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { toast } from "sonner";
+import { useLiveRefresh } from "@/components/execution/live-refresh";
 import { FormError } from "@/components/forms/form-error";
 import { useOrgAction } from "@/components/forms/use-org-action";
 import { Button } from "@/components/ui/button";
@@ -28,7 +29,7 @@ const phaseName: Record<SpecPhase, string> = {
 
 /**
  * Approve / request changes / edit for the phase in review, retry and cancel;
- * while a phase runs, the page refreshes itself every two seconds.
+ * while a phase runs, the page follows it live (components/realtime).
  */
 export function SpecActions(props: {
   specId: string;
@@ -49,11 +50,7 @@ export function SpecActions(props: {
   const [feedback, setFeedback] = useState("");
   const [markdown, setMarkdown] = useState(props.editMarkdown ?? "");
 
-  useEffect(() => {
-    if (!running) return;
-    const timer = setInterval(() => router.refresh(), 2000);
-    return () => clearInterval(timer);
-  }, [running, router]);
+  useLiveRefresh(running);
 
   const doApprove = () => {
     if (!reviewPhase) return;

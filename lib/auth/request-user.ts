@@ -12,7 +12,7 @@ import { env } from "@/lib/env";
  */
 export async function getRequestUserId(db: Db, request: Request): Promise<string> {
   const userId = await findRequestUserId(db, request);
-  if (!userId) throw new AppError("UNAUTHENTICATED", "Sign in to download this.");
+  if (!userId) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
   return userId;
 }
 

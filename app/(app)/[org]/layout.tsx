@@ -1,5 +1,6 @@
 import type * as React from "react";
 import { BillingBanner } from "@/components/billing/billing-banner";
+import { RealtimeProvider } from "@/components/realtime/realtime-provider";
 import { AppShell } from "@/components/shell/app-shell";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { requireOrgContext } from "@/lib/auth/org-context";
@@ -7,6 +8,8 @@ import { findBillingNotice } from "@/lib/billing/find-billing-notice";
 import { db } from "@/lib/db/client";
 import { listOrganizations } from "@/lib/orgs/list-organizations";
 import { listProjects } from "@/lib/projects/list-projects";
+import { latestEventSeq } from "@/lib/realtime/latest-event-seq";
+import { realtimeClientConfig } from "@/lib/realtime/realtime-client-config";
 
 export default async function OrgLayout({
   children,
@@ -17,21 +20,32 @@ export default async function OrgLayout({
 }) {
   const { org: orgSlug } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
-  const [orgs, projects, user, billingNotice] = await Promise.all([
+  const [orgs, projects, user, billingNotice, seq] = await Promise.all([
     listOrganizations(db(), actor.userId),
     listProjects(db(), { actor, take: 50 }),
     getCurrentUser(actor.userId),
     findBillingNotice(db(), { orgId: actor.orgId }),
+    latestEventSeq(db(), { actor }),
   ]);
   return (
-    <AppShell
-      org={{ slug: org.slug, name: org.name, role: actor.role }}
-      orgs={orgs.map((o) => ({ slug: o.slug, name: o.name, role: o.role }))}
-      projects={projects.map((p) => ({ id: p.id, name: p.name }))}
-      user={{ name: user.name, email: user.email }}
+    <RealtimeProvider
+      key={org.id}
+      orgSlug={org.slug}
+      orgId={org.id}
+      config={realtimeClientConfig()}
+      initialSeq={seq}
     >
-      {billingNotice ? <BillingBanner orgSlug={org.slug} message={billingNotice.message} /> : null}
-      {children}
-    </AppShell>
+      <AppShell
+        org={{ slug: org.slug, name: org.name, role: actor.role }}
+        orgs={orgs.map((o) => ({ slug: o.slug, name: o.name, role: o.role }))}
+        projects={projects.map((p) => ({ id: p.id, name: p.name }))}
+        user={{ name: user.name, email: user.email }}
+      >
+        {billingNotice ? (
+          <BillingBanner orgSlug={org.slug} message={billingNotice.message} />
+        ) : null}
+        {children}
+      </AppShell>
+    </RealtimeProvider>
   );
 }

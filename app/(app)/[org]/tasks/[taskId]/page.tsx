@@ -46,7 +46,7 @@ export default async function TaskPage({
           { label: `Task ${task.key}` },
         ]}
       />
-      <LiveRefresh active={inProgress.has(task.status)} />
+      <LiveRefresh active={inProgress.has(task.status)} logs={{ taskId: task.id }} />
       <main className="grid gap-5 p-6">
         <header className="grid gap-2">
           <div className="flex flex-wrap items-center gap-3">
