@@ -2,5 +2,6 @@
 // engines (DBOS in the worker by default, Inngest when configured).
 import type { AnyJobFunction } from "@/lib/jobs/port";
 import { runSpecPhaseFunction } from "./run-spec-phase";
+import { startIntakeSpecFunction } from "./start-intake-spec";
 
-export const functions: readonly AnyJobFunction[] = [runSpecPhaseFunction];
+export const functions: readonly AnyJobFunction[] = [runSpecPhaseFunction, startIntakeSpecFunction];

@@ -34,6 +34,8 @@ const envSchema = z.object({
   INNGEST_SIGNING_KEY: z.string().min(1).optional(),
   // A self-hosted Inngest server; unset means Inngest Cloud (or the dev server in dev mode).
   INNGEST_BASE_URL: z.url().optional(),
+  /** Requests per minute each API key may make to /api/v1 (a sliding window shared by every web process). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 
 export type Env = z.infer<typeof envSchema>;

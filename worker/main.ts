@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { functions } from "@/inngest/functions";
+import { startCallbackDispatcher } from "@/lib/callbacks/start-callback-dispatcher";
 import { db } from "@/lib/db/client";
 import { env, inngestEnabled } from "@/lib/env";
 import { startExecutor } from "@/lib/execution/start-executor";
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
     concurrency: env().AGENT_CONCURRENCY,
   });
 
+  // Signed callbacks to the URLs tickets were enqueued with, from the outbox (lib/callbacks).
+  const callbacks = startCallbackDispatcher(db());
+
   const heartbeat = setInterval(() => {
     pool.query("SELECT 1").then(
       () => log.debug({ rssMb: Math.round(process.memoryUsage.rss() / 1e6) }, "worker heartbeat"),
@@ -64,8 +68,7 @@ async function main(): Promise<void> {
     clearInterval(heartbeat);
     // Don't let a hung connection keep a stopped worker alive.
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
-    executor
-      .stop()
+    Promise.all([executor.stop(), callbacks.stop()])
       .then(() => dbos?.shutdown({ graceMs: WORKFLOW_GRACE_MS }))
       .catch((error: unknown) => log.warn({ err: error }, "DBOS did not shut down cleanly"))
       .then(() => pool.end())

@@ -1,10 +1,11 @@
 import "server-only";
 import { z } from "zod";
-import { recordActivity } from "@/lib/activity/record-activity";
+import { activityActor, recordActivity } from "@/lib/activity/record-activity";
 import { AppError } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { SpecPhase } from "@/lib/generated/prisma/enums";
+import type { ActorKind, SpecPhase } from "@/lib/generated/prisma/enums";
+import { intakeTaskSettings } from "@/lib/intake/intake-options";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { applyQueueReadyTasks } from "@/lib/tasks/queue-ready-tasks";
 import { tasksContentSchema } from "./artifact-schemas";
@@ -27,7 +28,14 @@ export const approvePhaseSchema = z.object({ specId: z.string().min(1), phase: s
  */
 export async function applyApproval(
   tx: Prisma.TransactionClient,
-  options: { orgId: string; specId: string; phase: SpecPhase; actorId: string | null },
+  options: {
+    orgId: string;
+    specId: string;
+    phase: SpecPhase;
+    actorId: string | null;
+    /** USER when omitted and actorId is set; API when an API key approves. */
+    actorKind?: ActorKind;
+  },
 ): Promise<SpecPhaseRequest | null> {
   const { orgId, specId, phase, actorId } = options;
   const moved = await transitionSpec(tx, {
@@ -35,6 +43,7 @@ export async function applyApproval(
     specId,
     event: { type: "approve", phase },
     actorId,
+    actorKind: options.actorKind,
     activityData: { auto: actorId === null },
   });
   const artifact = await tx.specArtifact.findFirst({
@@ -68,6 +77,12 @@ async function materializeTasks(
   options: { orgId: string; specId: string; projectId: string; content: Prisma.JsonValue },
 ) {
   const { tasks } = tasksContentSchema.parse(options.content);
+  // A ticket enqueued through the API may set its tasks' timeout and retries.
+  const spec = await tx.spec.findUnique({
+    where: { id: options.specId },
+    select: { ticket: { select: { intake: true } } },
+  });
+  const settings = intakeTaskSettings(spec?.ticket?.intake);
   const ids = new Map<string, string>();
   for (const [index, task] of tasks.entries()) {
     const row = await tx.task.create({
@@ -83,6 +98,7 @@ async function materializeTasks(
         files: task.files,
         requirementIds: task.requirementIds,
         rank: index,
+        ...settings,
       },
       select: { id: true },
     });
@@ -121,7 +137,7 @@ export async function approvePhase(
       orgId: actor.orgId,
       specId: input.specId,
       phase: input.phase,
-      actorId: actor.userId,
+      ...activityActor(actor),
     }),
   );
   if (next) await requestPhaseRun(next);

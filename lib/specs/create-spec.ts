@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { recordActivity } from "@/lib/activity/record-activity";
+import { activityActor, recordActivity } from "@/lib/activity/record-activity";
 import { notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
@@ -45,7 +45,7 @@ export async function createSpec(db: Db, options: { actor: Actor; input: CreateS
     await recordActivity(tx, {
       orgId: actor.orgId,
       type: "spec.created",
-      actorId: actor.userId,
+      ...activityActor(actor),
       projectId: ticket.projectId,
       ticketId: ticket.id,
       specId: spec.id,

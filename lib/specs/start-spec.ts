@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { activityActor } from "@/lib/activity/record-activity";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { nextArtifactVersion } from "./next-artifact-version";
@@ -21,7 +22,7 @@ export async function startSpec(
       orgId: actor.orgId,
       specId,
       event: { type: "start" },
-      actorId: actor.userId,
+      ...activityActor(actor),
     });
     const version = await nextArtifactVersion(tx, specId, "REQUIREMENTS");
     return { orgId: actor.orgId, specId, phase: "REQUIREMENTS" as const, version };
