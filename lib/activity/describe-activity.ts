@@ -101,7 +101,12 @@ function changedFields(data: unknown): string {
  * "Ada changed Bob's role from member to admin". Unknown types show the type itself.
  */
 export function describeActivity(event: DescribableActivity): string {
-  const who = personName(event.actor) ?? actorKindNames[event.actorKind] ?? "Someone";
+  const person = personName(event.actor);
+  // An API key acts for the person who created it: say both.
+  const who =
+    (event.actorKind === "API" && person ? `${person} (API key)` : person) ??
+    actorKindNames[event.actorKind] ??
+    "Someone";
   const subject = personName(event.subject) ?? "a former member";
   const inProject = event.project ? ` in ${event.project.name}` : "";
   const projectName = event.project?.name ?? text(event.data, "name") ?? "a project";
@@ -112,6 +117,14 @@ export function describeActivity(event: DescribableActivity): string {
       return `${who} created the organization${text(d, "name") ? ` ${text(d, "name")}` : ""}`;
     case "org.updated":
       return `${who} updated the organization settings${changedFields(d)}`;
+    case "org.api_key_created":
+      return `${who} created the API key ${text(d, "name") ?? ""}${role(d, "scope") ? ` (${role(d, "scope")})` : ""}`;
+    case "org.api_key_revoked":
+      return `${who} revoked the API key ${text(d, "name") ?? ""}`;
+    case "org.intake_rule_added":
+      return `${who} added the intake rule ${text(d, "name") ?? ""}`;
+    case "org.intake_rule_removed":
+      return `${who} removed the intake rule ${text(d, "name") ?? ""}`;
     case "member.invited":
       return `${who} created an invite link${role(d, "role") ? ` for a new ${role(d, "role")}` : ""}`;
     case "member.invitation_revoked":
