@@ -74,6 +74,8 @@ export function postWebhook(options: {
           ...options.headers,
         },
         lookup,
+        // A fresh connection each time: a pooled socket would skip the lookup and its check.
+        agent: false,
         timeout: options.timeoutMs ?? 10_000,
         ...(url.username
           ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }

@@ -47,7 +47,7 @@ export function isAllowedHost(host: string, allowedHosts: readonly string[]): bo
 }
 
 function describeBlocked(address: string, reason: BlockedReason): string {
-  return `${address} is a ${reason} address`;
+  return `${address}, a ${reason} address`;
 }
 
 /** Checks addresses a host resolved to; null when every one is public. */
