@@ -73,10 +73,12 @@ export async function mintApiKey(
  * not against the source schemas.
  */
 export function documentedSchema(doc: OpenApiDocument, schema: unknown): z.ZodType {
-  const rewrite = (value: unknown) =>
-    JSON.parse(JSON.stringify(value).replaceAll("#/components/schemas/", "#/$defs/")) as Record<
-      string,
-      unknown
-    >;
-  return z.fromJSONSchema({ ...rewrite(schema), $defs: rewrite(doc.components.schemas) });
+  // The document's refs point into components; a standalone JSON Schema keeps them in $defs.
+  const rewrite = <T>(value: T): T =>
+    JSON.parse(JSON.stringify(value).replaceAll("#/components/schemas/", "#/$defs/")) as T;
+  const root = rewrite(schema) as Record<string, unknown>;
+  return z.fromJSONSchema({
+    ...root,
+    $defs: rewrite(doc.components.schemas),
+  } as Parameters<typeof z.fromJSONSchema>[0]);
 }
