@@ -209,9 +209,9 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
         documented,
         `${op.operationId}: status ${response.status} is not documented`,
       ).toBeDefined();
-      const schema = (documented?.content as Record<string, { schema: unknown }>)[
-        "application/json"
-      ]?.schema;
+      const content = (documented?.content ?? {}) as Record<string, { schema: unknown }>;
+      const schema = content["application/json"]?.schema;
+      expect(schema, `${op.operationId}: no JSON schema for ${response.status}`).toBeDefined();
       const result = documentedSchema(doc, schema).safeParse(body);
       expect({ op: op.operationId, issues: result.error?.issues ?? [] }).toEqual({
         op: op.operationId,
