@@ -110,6 +110,10 @@ for (const theme of ["light", "dark"] as const) {
       await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
       await waitForHydration(page);
       await expectNoSeriousViolations(page, `settings (${theme})`);
+
+      await page.goto(`/${orgSlug}/settings/api`);
+      await expect(page.getByRole("heading", { level: 1, name: "API reference" })).toBeVisible();
+      await expectNoSeriousViolations(page, `API reference (${theme})`);
     });
   });
 }

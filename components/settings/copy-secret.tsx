@@ -49,7 +49,7 @@ export function CopySecret({
           className="font-mono text-xs"
           spellCheck={false}
         />
-        <Button variant="outline" onClick={copy} aria-label={`Copy ${what.toLowerCase()}`}>
+        <Button variant="outline" onClick={copy} aria-label={`Copy ${what}`}>
           {copied ? <Check aria-hidden="true" /> : <Copy aria-hidden="true" />}
           {copied ? "Copied" : "Copy"}
         </Button>
