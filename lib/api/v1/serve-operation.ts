@@ -13,7 +13,8 @@ import { readJsonBody } from "./read-json-body";
 
 const emptyObject = z.object({});
 
-type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+// Next passes no params (undefined) to routes without dynamic segments.
+type RouteContext = { params?: Promise<Record<string, string | string[] | undefined> | undefined> };
 
 function rateLimitHeaders(limit: RateLimitResult | undefined): Record<string, string> {
   if (!limit) return {};
@@ -55,7 +56,7 @@ export function serveOperation(operation: Operation) {
           "This API key can only read; this needs a key with the write scope.",
         );
       }
-      const params = (operation.params ?? emptyObject).parse(await context.params);
+      const params = (operation.params ?? emptyObject).parse((await context?.params) ?? {});
       const query = (operation.query ?? emptyObject).parse(
         Object.fromEntries(new URL(request.url).searchParams),
       );

@@ -9,7 +9,7 @@ import type { OpenApiDocument } from "../openapi";
 
 type Handler = (
   request: Request,
-  context: { params: Promise<Record<string, string>> },
+  context: { params: Promise<Record<string, string> | undefined> },
 ) => Promise<Response>;
 
 /** The route module file that serves an OpenAPI path (`/tasks/{taskId}` -> app/api/v1/tasks/[taskId]/route.ts). */
@@ -53,7 +53,10 @@ export async function callApi(
     },
     body,
   });
-  return handler(request, { params: Promise.resolve(params) });
+  // As Next does: routes without dynamic segments get no params.
+  return handler(request, {
+    params: Promise.resolve(Object.keys(params).length ? params : undefined),
+  });
 }
 
 /** A new API key of the actor's organization with one scope. */
