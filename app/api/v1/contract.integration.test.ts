@@ -11,31 +11,16 @@ import { revokeApiKey } from "@/lib/api-keys/revoke-api-key";
 import { setCallbackResolver } from "@/lib/callbacks/safe-url";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { setJobEngine } from "@/lib/jobs/get-job-engine";
-import { createSpec } from "@/lib/specs/create-spec";
-import { importSpec } from "@/lib/specs/import-spec";
-import { recordingEngine } from "@/lib/specs/testing/pipeline-fixtures";
+import { runSpecPhase } from "@/lib/specs/run-spec-phase";
+import {
+  memoSteps,
+  offlineProvider,
+  recordingEngine,
+  specRunning,
+} from "@/lib/specs/testing/pipeline-fixtures";
 import { createTicket } from "@/lib/tickets/create-ticket";
 import { createProjectWithTicket, createUserWithOrg } from "@/prisma/factories";
 import { GET as getOpenApi } from "./openapi.json/route";
-
-const requirementsMd = [
-  "# Requirements Document",
-  "",
-  "## Introduction",
-  "",
-  "Leads share the board as CSV.",
-  "",
-  "## Requirements",
-  "",
-  "### Requirement 1: Export the board",
-  "",
-  "**User Story:** As a project lead, I want a CSV of the board, so that finance sees it",
-  "",
-  "#### Acceptance Criteria",
-  "",
-  "1. WHEN the lead presses Export THE SYSTEM SHALL download a CSV",
-  "",
-].join("\n");
 
 type Method = "GET" | "POST";
 interface Case {
@@ -75,18 +60,19 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
     const { project, ticket } = await createProjectWithTicket(db, owner.actor);
     ids.projectId = project.id;
     ids.ticketId = ticket.id;
-    // Two specs waiting for review of their requirements: one to approve, one to send back.
+    // Two specs whose requirements (drafted offline) wait for review: one to approve, one to send back.
     for (const which of ["approveSpecId", "changesSpecId"] as const) {
       const t = await createTicket(db, {
         actor: owner.actor,
         input: { projectId: project.id, title: "Export the board" },
       });
-      const spec = await createSpec(db, { actor: owner.actor, input: { ticketId: t.id } });
-      await importSpec(db, {
+      const request = await specRunning(db, {
         actor: owner.actor,
-        input: { specId: spec.id, files: { "requirements.md": requirementsMd } },
+        ticketId: t.id,
+        phase: "REQUIREMENTS",
       });
-      ids[which] = spec.id;
+      await runSpecPhase(db, { request, step: memoSteps(), provider: offlineProvider() });
+      ids[which] = request.specId;
     }
     const task = (key: string, status: "QUEUED" | "FAILED") =>
       db.task.create({

@@ -47,10 +47,15 @@ export function projectOut(
   };
 }
 
-export function ticketSummaryOut(t: Item<typeof listTickets>): Out<typeof s.ticketSummarySchema> {
+type TicketFields = Pick<
+  Row<typeof getTicket>,
+  "id" | "number" | "title" | "status" | "priority" | "type" | "labels" | "source" | "createdAt"
+>;
+
+function ticketFields(t: TicketFields, projectId: string): Out<typeof s.ticketSummarySchema> {
   return {
     id: t.id,
-    project_id: t.project.id,
+    project_id: projectId,
     number: t.number,
     title: t.title,
     status: low(t.status),
@@ -62,21 +67,16 @@ export function ticketSummaryOut(t: Item<typeof listTickets>): Out<typeof s.tick
   };
 }
 
+export function ticketSummaryOut(t: Item<typeof listTickets>): Out<typeof s.ticketSummarySchema> {
+  return ticketFields(t, t.project.id);
+}
+
 export function ticketOut(
   t: Omit<Row<typeof getTicket>, "project" | "createdBy">,
   specs: Pick<Row<typeof listTicketSpecs>[number], "id" | "state">[],
 ): Out<typeof s.ticketSchema> {
   return {
-    id: t.id,
-    project_id: t.projectId,
-    number: t.number,
-    title: t.title,
-    status: low(t.status),
-    priority: low(t.priority),
-    type: low(t.type),
-    labels: t.labels,
-    source: low(t.source),
-    created_at: iso(t.createdAt),
+    ...ticketFields(t, t.projectId),
     description: t.description,
     idempotency_key: t.idempotencyKey,
     callback_url: t.callbackUrl,
