@@ -17,6 +17,7 @@ import { createProjectWithTicket, createUserWithOrg } from "@/prisma/factories";
 import { mergeOrgSettings } from "./callback-settings";
 import { deliverDueCallbacks } from "./deliver-callbacks";
 import { type ResolvedAddress, setCallbackResolver } from "./safe-url";
+import { startCallbackDispatcher } from "./start-callback-dispatcher";
 
 interface Received {
   path: string;
@@ -380,6 +381,25 @@ describe("ticket callbacks", () => {
       lastError: expect.stringContaining("loopback"),
     });
     expect(receiver.received).toEqual([]);
+  });
+
+  it("is delivered by the worker's dispatcher loop without anyone asking", async () => {
+    const { ticketId } = await ticketThatEnds(`http://receiver.test:${receiver.port}/loop`, "done");
+    const dispatcher = startCallbackDispatcher(database.db, { pollMs: 50 });
+    try {
+      await expect
+        .poll(
+          async () =>
+            (await database.db.callbackDelivery.findFirstOrThrow({ where: { ticketId } })).status,
+          {
+            timeout: 10_000,
+          },
+        )
+        .toBe("DELIVERED");
+    } finally {
+      await dispatcher.stop();
+    }
+    expect(receiver.received.map((r) => r.path)).toEqual(["/loop"]);
   });
 
   it("reaches a private address when the organization allows the host explicitly", async () => {

@@ -3,7 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { blockedReason } from "@/lib/net/ip-address";
-import { hostOf, isAllowedHost, type Resolver, refusedAddress } from "./safe-url";
+import { describeBlocked, hostOf, isAllowedHost, type Resolver, refusedAddress } from "./safe-url";
 
 export type PostOutcome =
   | { kind: "response"; status: number }
@@ -32,8 +32,7 @@ export function postWebhook(options: {
   const allowed = isAllowedHost(host, options.allowedHosts);
   if (isIP(host) && !allowed) {
     const reason = blockedReason(host);
-    if (reason)
-      return Promise.resolve({ kind: "refused", reason: `${host} is a ${reason} address` });
+    if (reason) return Promise.resolve({ kind: "refused", reason: describeBlocked(host, reason) });
   }
 
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {

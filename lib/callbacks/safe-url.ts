@@ -46,8 +46,9 @@ export function isAllowedHost(host: string, allowedHosts: readonly string[]): bo
   });
 }
 
-function describeBlocked(address: string, reason: BlockedReason): string {
-  return `${address}, a ${reason} address`;
+export function describeBlocked(address: string, reason: BlockedReason): string {
+  const article = /^(IPv|unspecified)/.test(reason) ? "an" : "a";
+  return `${address}, ${article} ${reason} address`;
 }
 
 /** Checks addresses a host resolved to; null when every one is public. */
