@@ -47,7 +47,7 @@ function OperationView({
             variant={method === "get" ? "outline" : "secondary"}
             className="font-mono uppercase"
           >
-            {method}
+            {method.toUpperCase()}
           </Badge>
           <code className="font-mono">/api/v1{path}</code>
           <span className="text-muted-foreground">{op.summary}</span>
@@ -163,7 +163,7 @@ export function ApiReference({ doc }: { doc: OpenApiDocument }) {
                     <li key={op.operationId} className="text-xs">
                       <a href={`#${anchorOf(op)}`} className="hover:underline">
                         <span className="inline-block w-10 font-mono text-muted-foreground uppercase">
-                          {method}
+                          {method.toUpperCase()}
                         </span>
                         <span className="font-mono">{path}</span>
                       </a>
