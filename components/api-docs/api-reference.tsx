@@ -121,7 +121,11 @@ function OperationView({
 
       <div className="grid gap-1.5">
         <h4 className="font-medium text-xs">Example</h4>
-        <pre className="overflow-x-auto rounded-md bg-muted p-3 font-mono text-xs leading-5">
+        <pre
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
+          tabIndex={0}
+          className="overflow-x-auto rounded-md bg-muted p-3 font-mono text-xs leading-5 outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+        >
           {curlOf(base, method, path, op)}
         </pre>
       </div>
