@@ -115,6 +115,9 @@ for (const theme of ["light", "dark"] as const) {
       await expect(page.getByRole("heading", { level: 1, name: "Billing" })).toBeVisible();
       await waitForHydration(page);
       await expectNoSeriousViolations(page, `billing (${theme})`);
+      await page.goto(`/${orgSlug}/settings/api`);
+      await expect(page.getByRole("heading", { level: 1, name: "API reference" })).toBeVisible();
+      await expectNoSeriousViolations(page, `API reference (${theme})`);
     });
   });
 }

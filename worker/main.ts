@@ -8,6 +8,7 @@ import path from "node:path";
 import pg from "pg";
 import { functions } from "@/inngest/functions";
 import { startMeterReporter } from "@/lib/billing/start-meter-reporter";
+import { startCallbackDispatcher } from "@/lib/callbacks/start-callback-dispatcher";
 import { db } from "@/lib/db/client";
 import { env, inngestEnabled, pusherEnabled } from "@/lib/env";
 import { startExecutor } from "@/lib/execution/start-executor";
@@ -71,6 +72,9 @@ async function main(): Promise<void> {
     });
   }
 
+  // Signed callbacks to the URLs tickets were enqueued with, from the outbox (lib/callbacks).
+  const callbacks = startCallbackDispatcher(db());
+
   const heartbeat = setInterval(() => {
     pool.query("SELECT 1").then(
       () => log.debug({ rssMb: Math.round(process.memoryUsage.rss() / 1e6) }, "worker heartbeat"),
@@ -86,7 +90,7 @@ async function main(): Promise<void> {
     clearInterval(heartbeat);
     // Don't let a hung connection keep a stopped worker alive.
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
-    Promise.all([executor.stop(), meterReporter.stop()])
+    Promise.all([executor.stop(), meterReporter.stop(), callbacks.stop()])
       .then(() => relay?.close())
       .then(() => dbos?.shutdown({ graceMs: WORKFLOW_GRACE_MS }))
       .catch((error: unknown) => log.warn({ err: error }, "DBOS did not shut down cleanly"))

@@ -101,6 +101,25 @@ describe("describeActivity", () => {
     );
   });
 
+  it("says when a person acted through an API key, and names keys and intake rules", () => {
+    expect(
+      describeActivity(
+        event({ type: "ticket.created", actorKind: "API", data: { number: 2, title: "Fix CI" } }),
+      ),
+    ).toBe("Ada (API key) created ticket #2 Fix CI");
+    expect(
+      describeActivity(
+        event({ type: "org.api_key_created", data: { name: "CI", scope: "WRITE" } }),
+      ),
+    ).toBe("Ada created the API key CI (write)");
+    expect(describeActivity(event({ type: "org.api_key_revoked", data: { name: "CI" } }))).toBe(
+      "Ada revoked the API key CI",
+    );
+    expect(
+      describeActivity(event({ type: "org.intake_rule_added", data: { name: "No prod" } })),
+    ).toBe("Ada added the intake rule No prod");
+  });
+
   it("shows an unknown type as the type itself", () => {
     expect(describeActivity(event({ type: "runner.registered" }))).toBe("Ada · runner.registered");
   });

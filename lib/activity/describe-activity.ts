@@ -102,8 +102,10 @@ function changedFields(data: unknown): string {
  */
 export function describeActivity(event: DescribableActivity): string {
   const githubLogin = event.actorKind === "GITHUB" ? text(event.data, "githubLogin") : null;
+  const person = personName(event.actor);
+  // An API key acts for the person who created it: say both.
   const who =
-    personName(event.actor) ??
+    (event.actorKind === "API" && person ? `${person} (API key)` : person) ??
     (githubLogin ? `${githubLogin} (GitHub)` : null) ??
     actorKindNames[event.actorKind] ??
     "Someone";
@@ -129,6 +131,14 @@ export function describeActivity(event: DescribableActivity): string {
           : "changed billing";
       return `The organization ${planPart}${status ? ` (subscription ${humanize(status)})` : ""}`;
     }
+    case "org.api_key_created":
+      return `${who} created the API key ${text(d, "name") ?? ""}${role(d, "scope") ? ` (${role(d, "scope")})` : ""}`;
+    case "org.api_key_revoked":
+      return `${who} revoked the API key ${text(d, "name") ?? ""}`;
+    case "org.intake_rule_added":
+      return `${who} added the intake rule ${text(d, "name") ?? ""}`;
+    case "org.intake_rule_removed":
+      return `${who} removed the intake rule ${text(d, "name") ?? ""}`;
     case "member.invited":
       return `${who} created an invite link${role(d, "role") ? ` for a new ${role(d, "role")}` : ""}`;
     case "member.invitation_revoked":

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorKind } from "@/lib/generated/prisma/enums";
+import type { Actor } from "@/lib/orgs/roles";
 
 type Tx = Pick<Prisma.TransactionClient, "activityEvent">;
 
@@ -32,4 +33,9 @@ export async function recordActivity(tx: Tx, input: ActivityInput) {
     },
     select: { id: true },
   });
+}
+
+/** Who an event is by: a person, or an API key acting for the person who created it. */
+export function activityActor(actor: Actor): { actorId: string; actorKind: ActorKind } {
+  return { actorId: actor.userId, actorKind: actor.apiKeyId ? "API" : "USER" };
 }

@@ -1,12 +1,21 @@
 import "server-only";
 import { z } from "zod";
+import type { CreateApiKeyInput, RevokeApiKeyInput } from "@/lib/api-keys/api-key-schema";
+import { createApiKey } from "@/lib/api-keys/create-api-key";
+import { revokeApiKey } from "@/lib/api-keys/revoke-api-key";
 import {
   type CreateCheckoutSessionInput,
   createCheckoutSession,
 } from "@/lib/billing/create-checkout-session";
 import { createPortalSession } from "@/lib/billing/create-portal-session";
+import type { UpdateCallbackHostsInput } from "@/lib/callbacks/callback-hosts-schema";
+import { rotateCallbackSecret } from "@/lib/callbacks/rotate-callback-secret";
+import { updateCallbackHosts } from "@/lib/callbacks/update-callback-hosts";
 import type { Db } from "@/lib/db/client";
 import type { SpecPhase } from "@/lib/generated/prisma/enums";
+import { createIntakeRule } from "@/lib/intake/create-intake-rule";
+import { deleteIntakeRule } from "@/lib/intake/delete-intake-rule";
+import type { CreateIntakeRuleInput, DeleteIntakeRuleInput } from "@/lib/intake/intake-rule-schema";
 import type { CreateInvitationInput } from "@/lib/orgs/create-invitation";
 import { createInvitation } from "@/lib/orgs/create-invitation";
 import type { RemoveMemberInput } from "@/lib/orgs/remove-member";
@@ -144,6 +153,25 @@ export const orgActionHandlers = {
     createCheckoutSession(db, { actor, input }),
   openBillingPortal: (db: Db, actor: Actor, _input: Record<string, never>) =>
     createPortalSession(db, { actor }),
+  // API keys, intake policy and callbacks (Settings): admins and owners.
+  createApiKey: async (db: Db, actor: Actor, input: CreateApiKeyInput) => {
+    const k = await createApiKey(db, { actor, input });
+    return { id: k.id, key: k.key, name: k.name, prefix: k.prefix };
+  },
+  revokeApiKey: async (db: Db, actor: Actor, input: RevokeApiKeyInput) => {
+    const k = await revokeApiKey(db, { actor, input });
+    return { id: k.id };
+  },
+  createIntakeRule: async (db: Db, actor: Actor, input: CreateIntakeRuleInput) => {
+    const r = await createIntakeRule(db, { actor, input });
+    return { id: r.id };
+  },
+  deleteIntakeRule: (db: Db, actor: Actor, input: DeleteIntakeRuleInput) =>
+    deleteIntakeRule(db, { actor, input }),
+  updateCallbackHosts: (db: Db, actor: Actor, input: UpdateCallbackHostsInput) =>
+    updateCallbackHosts(db, { actor, input }),
+  rotateCallbackSecret: (db: Db, actor: Actor, _input: Record<string, never>) =>
+    rotateCallbackSecret(db, { actor }),
 };
 
 export type OrgActionHandlers = typeof orgActionHandlers;

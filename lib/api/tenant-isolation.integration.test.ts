@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listActivity } from "@/lib/activity/list-activity";
 import { AppError } from "@/lib/api/app-error";
 import { type OrgActionName, orgActionHandlers } from "@/lib/api/org-action-handlers";
+import { createApiKey } from "@/lib/api-keys/create-api-key";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
+import { getRun } from "@/lib/execution/get-run";
+import { getTaskDetail } from "@/lib/execution/get-task-detail";
+import { listRunLogs } from "@/lib/execution/list-run-logs";
+import { createIntakeRule } from "@/lib/intake/create-intake-rule";
 import { getActor } from "@/lib/orgs/get-actor";
 import type { Actor } from "@/lib/orgs/roles";
 import { getProject } from "@/lib/projects/get-project";
@@ -12,8 +17,13 @@ import { listProjects } from "@/lib/projects/list-projects";
 import { authenticateRunner } from "@/lib/runners/authenticate-runner";
 import { createRunner } from "@/lib/runners/create-runner";
 import { reportRunnerTask } from "@/lib/runners/report-runner-task";
+import { approvePhase } from "@/lib/specs/approve-phase";
 import { createSpec } from "@/lib/specs/create-spec";
 import { exportSpec } from "@/lib/specs/export-spec";
+import { getSpec } from "@/lib/specs/get-spec";
+import { requestChanges } from "@/lib/specs/request-changes";
+import { cancelTask } from "@/lib/tasks/cancel-task";
+import { retryTask } from "@/lib/tasks/retry-task";
 import { makeGitRepo } from "@/lib/testing/git-repo";
 import { getTicket } from "@/lib/tickets/get-ticket";
 import { listTickets } from "@/lib/tickets/list-tickets";
@@ -44,6 +54,9 @@ describe("tenant isolation and roles", () => {
   let specId: string;
   let taskId: string;
   let runnerId: string;
+  let apiKeyId: string;
+  let intakeRuleId: string;
+  let runId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -74,6 +87,18 @@ describe("tenant isolation and roles", () => {
     runnerId = (
       await createRunner(database.db, { actor: owner.actor, input: { name: "Ada's box" } })
     ).runner.id;
+    apiKeyId = (
+      await createApiKey(database.db, { actor: owner.actor, input: { name: "CI", scope: "WRITE" } })
+    ).id;
+    intakeRuleId = (
+      await createIntakeRule(database.db, {
+        actor: owner.actor,
+        input: { name: "No docs", effect: "DENY", field: "TYPE", pattern: "docs" },
+      })
+    ).id;
+    runId = (
+      await database.db.run.create({ data: { orgId: owner.org.id, taskId, status: "FAILED" } })
+    ).id;
   });
   afterAll(async () => {
     await database?.drop();
@@ -111,6 +136,12 @@ describe("tenant isolation and roles", () => {
     retrySpec: () => ({ specId }),
     startCheckout: () => ({ plan: "PRO" }), // no foreign id: the caller's own organization
     openBillingPortal: () => ({}), // no foreign id: the caller's own organization
+    createApiKey: () => ({ name: "Mine", scope: "READ" }), // no foreign id: a key of the caller's org
+    revokeApiKey: () => ({ apiKeyId }),
+    createIntakeRule: () => ({ name: "Mine", effect: "DENY", field: "TAG", pattern: "x" }), // no foreign id
+    deleteIntakeRule: () => ({ ruleId: intakeRuleId }),
+    updateCallbackHosts: () => ({ hosts: ["hooks.internal"] }), // no foreign id: the caller's settings
+    rotateCallbackSecret: () => ({}), // no foreign id
   };
   const withoutForeignId = new Set<OrgActionName>([
     "createProject",
@@ -118,6 +149,10 @@ describe("tenant isolation and roles", () => {
     "createRunner",
     "startCheckout",
     "openBillingPortal",
+    "createApiKey",
+    "createIntakeRule",
+    "updateCallbackHosts",
+    "rotateCallbackSecret",
   ]);
 
   it("covers every server action", () => {
@@ -156,6 +191,10 @@ describe("tenant isolation and roles", () => {
     expect((await database.db.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe(
       "FAILED",
     );
+    expect(
+      (await database.db.apiKey.findUniqueOrThrow({ where: { id: apiKeyId } })).revokedAt,
+    ).toBeNull();
+    expect(await database.db.intakeRule.count({ where: { id: intakeRuleId } })).toBe(1);
   });
 
   it("hides another organization's rows from every read", async () => {
@@ -211,6 +250,33 @@ describe("tenant isolation and roles", () => {
     // The route answers this NOT_FOUND as 403 (a refused subscription; see its comment).
     "api/orgs/[org]/events": () =>
       getActor(database.db, { userId: stranger.user.id, orgSlug: owner.org.slug }),
+    // The REST API (app/api/v1): each route with an id, as the domain call it makes. The contract
+    // test (app/api/v1/contract.integration.test.ts) calls these routes with another org's key too.
+    "api/v1/projects/[projectId]": () =>
+      getProject(database.db, { actor: stranger.actor, projectId: fixture.project.id }),
+    "api/v1/tickets/[ticketId]": () =>
+      getTicket(database.db, { actor: stranger.actor, ticketId: fixture.ticket.id }),
+    "api/v1/specs/[specId]": () => getSpec(database.db, { actor: stranger.actor, specId }),
+    "api/v1/specs/[specId]/approve": () =>
+      approvePhase(database.db, {
+        actor: stranger.actor,
+        input: { specId, phase: "REQUIREMENTS" },
+      }),
+    "api/v1/specs/[specId]/request-changes": () =>
+      requestChanges(database.db, {
+        actor: stranger.actor,
+        input: { specId, phase: "REQUIREMENTS", feedback: "Hijacked" },
+      }),
+    "api/v1/specs/[specId]/export": () =>
+      exportSpec(database.db, { actor: stranger.actor, specId }),
+    "api/v1/tasks/[taskId]": () =>
+      getTaskDetail(database.db, { actor: stranger.actor, taskId, logLimit: 0 }),
+    "api/v1/tasks/[taskId]/cancel": () =>
+      cancelTask(database.db, { actor: stranger.actor, taskId }),
+    "api/v1/tasks/[taskId]/retry": () => retryTask(database.db, { actor: stranger.actor, taskId }),
+    "api/v1/runs/[runId]": () => getRun(database.db, { actor: stranger.actor, runId }),
+    "api/v1/runs/[runId]/logs": () =>
+      listRunLogs(database.db, { actor: stranger.actor, input: { runId } }),
   };
 
   it("has no route handler with an id that this test does not walk", async () => {

@@ -6,6 +6,11 @@ export interface Actor {
   userId: string;
   orgId: string;
   role: Role;
+  /**
+   * Set when an API key acts (lib/api-keys/authenticate-api-key.ts): `userId` is then the key's
+   * creator and `role` follows the key's scope; activity records it as an API action.
+   */
+  apiKeyId?: string;
 }
 
 /**

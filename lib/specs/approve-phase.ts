@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { recordActivity } from "@/lib/activity/record-activity";
+import { activityActor, recordActivity } from "@/lib/activity/record-activity";
 import { AppError } from "@/lib/api/app-error";
 import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import type { Db } from "@/lib/db/client";
@@ -8,6 +8,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorKind, SpecPhase } from "@/lib/generated/prisma/enums";
 import { notifySpecStatus } from "@/lib/github/spec-status";
 import { flagDuplicateTasks } from "@/lib/guardian/flag-duplicate-tasks";
+import { intakeTaskSettings } from "@/lib/intake/intake-options";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { applyQueueReadyTasks } from "@/lib/tasks/queue-ready-tasks";
 import { tasksContentSchema } from "./artifact-schemas";
@@ -80,6 +81,12 @@ async function materializeTasks(
   options: { orgId: string; specId: string; projectId: string; content: Prisma.JsonValue },
 ) {
   const { tasks } = tasksContentSchema.parse(options.content);
+  // A ticket enqueued through the API may set its tasks' timeout and retries.
+  const spec = await tx.spec.findUnique({
+    where: { id: options.specId },
+    select: { ticket: { select: { intake: true } } },
+  });
+  const settings = intakeTaskSettings(spec?.ticket?.intake);
   const ids = new Map<string, string>();
   for (const [index, task] of tasks.entries()) {
     const row = await tx.task.create({
@@ -95,6 +102,7 @@ async function materializeTasks(
         files: task.files,
         requirementIds: task.requirementIds,
         rank: index,
+        ...settings,
       },
       select: { id: true },
     });
@@ -136,7 +144,7 @@ export async function approvePhase(
       orgId: actor.orgId,
       specId: input.specId,
       phase: input.phase,
-      actorId: actor.userId,
+      ...activityActor(actor),
     });
   });
   if (next) await requestPhaseRun(next);

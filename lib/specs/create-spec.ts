@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { recordActivity } from "@/lib/activity/record-activity";
+import { activityActor, recordActivity } from "@/lib/activity/record-activity";
 import { notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -17,7 +17,7 @@ export async function createSpec(db: Db, options: { actor: Actor; input: CreateS
   assertCan(actor, "write");
   const input = createSpecSchema.parse(options.input);
   return db.$transaction((tx) =>
-    applyCreateSpec(tx, { orgId: actor.orgId, ticketId: input.ticketId, actorId: actor.userId }),
+    applyCreateSpec(tx, { orgId: actor.orgId, ticketId: input.ticketId, ...activityActor(actor) }),
   );
 }
 

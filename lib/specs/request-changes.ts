@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { activityActor } from "@/lib/activity/record-activity";
 import { AppError } from "@/lib/api/app-error";
 import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import type { Db } from "@/lib/db/client";
@@ -34,7 +35,7 @@ export async function requestChanges(
       orgId: actor.orgId,
       specId: input.specId,
       event: { type: "requestChanges", phase: input.phase },
-      actorId: actor.userId,
+      ...activityActor(actor),
       activityData: { feedback: input.feedback },
     });
     const current = await tx.specArtifact.findFirst({

@@ -6,6 +6,7 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SpecState } from "@/lib/generated/prisma/enums";
 import { notifySpecStatus } from "@/lib/github/spec-status";
+import { intakeAutoApprove } from "@/lib/intake/intake-options";
 import type { StepTools } from "@/lib/jobs/port";
 import { applyApproval } from "./approve-phase";
 import {
@@ -97,7 +98,9 @@ async function loadPhaseInput(db: Db, request: SpecPhaseRequest): Promise<Loaded
     where: { id: request.specId, orgId: request.orgId },
     select: {
       state: true,
-      ticket: { select: { title: true, description: true, type: true, labels: true } },
+      ticket: {
+        select: { title: true, description: true, type: true, labels: true, intake: true },
+      },
       project: {
         select: {
           name: true,
@@ -134,16 +137,25 @@ async function loadPhaseInput(db: Db, request: SpecPhaseRequest): Promise<Loaded
   const requirements = approved("REQUIREMENTS");
   const design = approved("DESIGN");
   const feedback = spec.approvals[0]?.feedback ?? undefined;
+  // The intake request stays out of the phase input (and so out of the model's prompt).
+  const { intake, ...ticket } = spec.ticket ?? {
+    intake: null,
+    title: "Untitled",
+    description: "",
+    type: "FEATURE" as const,
+    labels: [],
+  };
   const previous = feedback
     ? spec.artifacts.find((a) => a.phase === request.phase && a.version === request.version - 1)
         ?.content
     : undefined;
   return {
     run: true,
-    autoApprove: spec.project[approvalField[request.phase]] === "AUTO",
+    // A ticket enqueued through the API may choose its own approval mode for every phase.
+    autoApprove: intakeAutoApprove(intake) ?? spec.project[approvalField[request.phase]] === "AUTO",
     input: {
       phase: request.phase,
-      ticket: spec.ticket ?? { title: "Untitled", description: "", type: "FEATURE", labels: [] },
+      ticket,
       project: { name: spec.project.name, defaultBranch: spec.project.defaultBranch },
       requirements: requirements
         ? (requirementsContentSchema.parse(requirements) as RequirementsContent)

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { activityActor } from "@/lib/activity/record-activity";
 import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -21,7 +22,7 @@ export async function startSpec(
   assertCan(actor, "write");
   const { specId } = startSpecSchema.parse(options.input);
   const request = await db.$transaction((tx) =>
-    applyStartSpec(tx, { orgId: actor.orgId, specId, actorId: actor.userId }),
+    applyStartSpec(tx, { orgId: actor.orgId, specId, ...activityActor(actor) }),
   );
   await requestPhaseRun(request);
   return request;

@@ -1,6 +1,7 @@
 import "server-only";
 import { recordActivity } from "@/lib/activity/record-activity";
 import { AppError, notFound } from "@/lib/api/app-error";
+import { enqueueTicketCallback } from "@/lib/callbacks/enqueue-callback";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorKind, SpecState } from "@/lib/generated/prisma/enums";
 import { nextSpecState, type SpecEvent } from "./state-machine";
@@ -67,6 +68,13 @@ export async function transitionSpec(
       ...("phase" in options.event ? { phase: options.event.phase } : {}),
       ...options.activityData,
     },
+  });
+  // A ticket enqueued with a callback URL hears when its work ends, in this same transaction.
+  await enqueueTicketCallback(tx, {
+    orgId: options.orgId,
+    specId: spec.id,
+    ticketId: spec.ticketId,
+    state: to,
   });
   return { ...spec, from: spec.state, to };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { recordActivity } from "@/lib/activity/record-activity";
+import { activityActor, recordActivity } from "@/lib/activity/record-activity";
 import { AppError, notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
@@ -47,7 +47,7 @@ export async function cancelTask(db: Db, options: { actor: Actor; taskId: string
     await recordActivity(tx, {
       orgId: actor.orgId,
       type: "task.cancelled",
-      actorId: actor.userId,
+      ...activityActor(actor),
       projectId: task.projectId,
       specId: task.specId,
       taskId: task.id,

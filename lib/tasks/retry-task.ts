@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { recordActivity } from "@/lib/activity/record-activity";
+import { activityActor, recordActivity } from "@/lib/activity/record-activity";
 import { AppError, notFound } from "@/lib/api/app-error";
 import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import type { Db } from "@/lib/db/client";
@@ -49,7 +49,7 @@ export async function retryTask(db: Db, options: { actor: Actor; taskId: string 
     await recordActivity(tx, {
       orgId: actor.orgId,
       type: "task.retried",
-      actorId: actor.userId,
+      ...activityActor(actor),
       projectId: task.projectId,
       specId: task.specId,
       taskId: task.id,

@@ -1,7 +1,8 @@
 import "server-only";
-import { recordActivity } from "@/lib/activity/record-activity";
+import { activityActor, recordActivity } from "@/lib/activity/record-activity";
 import { notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { TicketSource } from "@/lib/generated/prisma/enums";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { type CreateTicketInput, createTicketSchema } from "./ticket-schema";
@@ -9,7 +10,13 @@ import { type CreateTicketInput, createTicketSchema } from "./ticket-schema";
 /** Files a ticket in a project of the actor's organization, numbered within the project. */
 export async function createTicket(
   db: Db,
-  options: { actor: Actor; input: CreateTicketInput; source?: TicketSource },
+  options: {
+    actor: Actor;
+    input: CreateTicketInput;
+    source?: TicketSource;
+    /** Task intake (lib/intake/enqueue-task.ts): idempotency key, callback URL and the request as given. */
+    intake?: { idempotencyKey?: string; callbackUrl?: string; data: Prisma.InputJsonValue };
+  },
 ) {
   const { actor } = options;
   assertCan(actor, "write");
@@ -36,12 +43,19 @@ export async function createTicket(
         labels: input.labels,
         source: options.source ?? "WEB",
         createdById: actor.userId,
+        ...(options.intake
+          ? {
+              idempotencyKey: options.intake.idempotencyKey,
+              callbackUrl: options.intake.callbackUrl,
+              intake: options.intake.data,
+            }
+          : {}),
       },
     });
     await recordActivity(tx, {
       orgId: actor.orgId,
       type: "ticket.created",
-      actorId: actor.userId,
+      ...activityActor(actor),
       projectId: ticket.projectId,
       ticketId: ticket.id,
       data: { title: ticket.title, number: ticket.number },

@@ -6,7 +6,8 @@ export const ticketPriorities = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
 export const ticketTypes = ["FEATURE", "BUGFIX", "REFACTOR", "TEST", "DOCS", "CHORE"] as const;
 export const ticketStatuses = ["OPEN", "IN_PROGRESS", "DONE", "CLOSED"] as const;
 
-const labels = z
+/** Labels (tags): deduplicated, each a short word or path. Also the intake API's `tags`. */
+export const ticketLabelsSchema = z
   .array(
     z
       .string()
@@ -40,7 +41,7 @@ const ticketFields = {
   type: z
     .enum(ticketTypes, { error: "Type must be feature, bugfix, refactor, test, docs or chore" })
     .default("FEATURE"),
-  labels: labels.default([]),
+  labels: ticketLabelsSchema.default([]),
 };
 
 export const createTicketSchema = z.object({
@@ -55,7 +56,7 @@ export const updateTicketSchema = z.object({
   description: ticketFields.description.optional(),
   priority: ticketFields.priority.optional(),
   type: ticketFields.type.optional(),
-  labels: labels.optional(),
+  labels: ticketLabelsSchema.optional(),
   status: z.enum(ticketStatuses, { error: "Unknown status" }).optional(),
 });
 export type UpdateTicketInput = z.input<typeof updateTicketSchema>;

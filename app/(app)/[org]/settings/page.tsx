@@ -1,17 +1,23 @@
 import { Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ApiKeysPanel } from "@/components/settings/api-keys-panel";
+import { CallbacksPanel } from "@/components/settings/callbacks-panel";
 import { GithubPanel } from "@/components/settings/github-panel";
+import { IntakeRulesPanel } from "@/components/settings/intake-rules-panel";
 import { InvitePanel } from "@/components/settings/invite-panel";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { RunnersPanel } from "@/components/settings/runners-panel";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { listApiKeys } from "@/lib/api-keys/list-api-keys";
 import { requireOrgContext } from "@/lib/auth/org-context";
+import { getCallbackConfig } from "@/lib/callbacks/get-callback-config";
 import { db } from "@/lib/db/client";
 import { appUrl, githubAppEnabled } from "@/lib/env";
 import { listGithubRepositories } from "@/lib/github/list-github-repositories";
+import { listIntakeRules } from "@/lib/intake/list-intake-rules";
 import { listMembers } from "@/lib/orgs/list-members";
 import { can, roleAtLeast, roles } from "@/lib/orgs/roles";
 import { listRunners } from "@/lib/runners/list-runners";
@@ -32,6 +38,12 @@ export default async function SettingsPage({
   const { org: orgSlug } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
   const { members, invitations } = await listMembers(db(), { actor });
+  const [apiKeys, intakeRules, callbacks] = await Promise.all([
+    listApiKeys(db(), { actor }),
+    listIntakeRules(db(), { actor }),
+    getCallbackConfig(db(), { actor }),
+  ]);
+  const now = new Date();
   const canManage = can(actor.role, "manage");
   const runners = await listRunners(db(), { actor });
   // Nobody can hand out a role above their own (the domain enforces it too).
@@ -160,6 +172,44 @@ export default async function SettingsPage({
           />
         </section>
 
+        <section aria-labelledby="api-keys" className="grid gap-3">
+          <div className="grid gap-1">
+            <h2 id="api-keys" className="font-medium text-sm">
+              API keys
+            </h2>
+            <p className="text-muted-foreground text-sm">
+              Keys let CI and scripts use the REST API as this organization. Read keys only read;
+              write keys also file and change work. See the{" "}
+              <Link href={`/${org.slug}/settings/api`} className="underline underline-offset-2">
+                API reference
+              </Link>
+              .
+            </p>
+          </div>
+          <ApiKeysPanel
+            canManage={canManage}
+            keys={apiKeys.map((k) => ({
+              id: k.id,
+              name: k.name,
+              prefix: k.prefix,
+              scope: k.scopes.includes("ADMIN")
+                ? "ADMIN"
+                : k.scopes.includes("WRITE")
+                  ? "WRITE"
+                  : "READ",
+              createdBy: k.createdBy?.name ?? k.createdBy?.email ?? null,
+              createdLabel: dateFormat.format(k.createdAt),
+              lastUsedLabel: k.lastUsedAt ? dateTimeFormat.format(k.lastUsedAt) : null,
+              expiresLabel: k.expiresAt ? dateFormat.format(k.expiresAt) : null,
+              state: k.revokedAt
+                ? "revoked"
+                : k.expiresAt && k.expiresAt <= now
+                  ? "expired"
+                  : "active",
+            }))}
+          />
+        </section>
+
         <section aria-labelledby="github" className="grid gap-3">
           <div className="grid gap-1">
             <h2 id="github" className="font-medium text-sm">
@@ -177,6 +227,46 @@ export default async function SettingsPage({
             canManage={canManage}
             installations={githubInstallations}
             notice={(await searchParams).github}
+          />
+        </section>
+
+        <section aria-labelledby="intake-policy" className="grid gap-3">
+          <div className="grid gap-1">
+            <h2 id="intake-policy" className="font-medium text-sm">
+              Intake policy
+            </h2>
+            <p className="text-muted-foreground text-sm">
+              Rules for work enqueued through the API. A deny rule that matches refuses the request;
+              where allow rules exist for something, the request must match one of them. A refusal
+              names the rule.
+            </p>
+          </div>
+          <IntakeRulesPanel
+            canManage={canManage}
+            rules={intakeRules.map((r) => ({
+              id: r.id,
+              name: r.name,
+              effect: r.effect,
+              field: r.field,
+              pattern: r.pattern,
+            }))}
+          />
+        </section>
+
+        <section aria-labelledby="callbacks" className="grid gap-3">
+          <div className="grid gap-1">
+            <h2 id="callbacks" className="font-medium text-sm">
+              Callbacks
+            </h2>
+            <p className="text-muted-foreground text-sm">
+              Work enqueued with a callback URL gets a signed POST when it ends. Callback URLs must
+              reach public addresses unless their host is listed here.
+            </p>
+          </div>
+          <CallbacksPanel
+            canManage={canManage}
+            signingSecret={callbacks.signingSecret}
+            allowedHosts={callbacks.allowedHosts}
           />
         </section>
       </main>

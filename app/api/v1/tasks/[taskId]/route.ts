@@ -1,0 +1,7 @@
+// GET /api/v1/tasks/{taskId} — one task with its runs (API key; see lib/api/v1/operations.ts)
+import { operation } from "@/lib/api/v1/operations";
+import { serveOperation } from "@/lib/api/v1/serve-operation";
+
+export const dynamic = "force-dynamic";
+
+export const GET = serveOperation(operation("GET", "/tasks/{taskId}"));

@@ -1,0 +1,8 @@
+// GET /api/v1/tickets — list tickets; POST — create one (API key; see lib/api/v1/operations.ts)
+import { operation } from "@/lib/api/v1/operations";
+import { serveOperation } from "@/lib/api/v1/serve-operation";
+
+export const dynamic = "force-dynamic";
+
+export const GET = serveOperation(operation("GET", "/tickets"));
+export const POST = serveOperation(operation("POST", "/tickets"));
