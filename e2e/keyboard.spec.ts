@@ -85,7 +85,8 @@ test("palette, C and G-shortcuts navigate; a project and a ticket are created wi
     // The name field has focus on arrival.
     await expect(field(page, "Name")).toBeFocused();
     await page.keyboard.type(projectName);
-    await page.keyboard.press("Tab");
+    // Past the repository kind (local or GitHub) to the path, by keyboard.
+    await tabTo(page, field(page, "Local git repository"));
     await expect(field(page, "Local git repository")).toBeFocused();
     await page.keyboard.type(repo);
     await tabTo(page, page.getByRole("button", { name: "Create project" }));
