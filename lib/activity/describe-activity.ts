@@ -194,6 +194,13 @@ export function describeActivity(event: DescribableActivity): string {
       return `Task ${taskRef(d)} needs attention${text(d, "reason") ? `: ${text(d, "reason")}` : ""}`;
     case "task.cancelled":
       return `${who} cancelled task ${taskRef(d)}`;
+    // The board's manual moves.
+    case "task.retried":
+      return `${who} sent task ${taskRef(d)} back to the queue`;
+    case "task.resolved":
+      return `${who} marked task ${taskRef(d)} done`;
+    case "task.reordered":
+      return `${who} ${field(d, "direction") === "up" ? "raised" : "lowered"} task ${taskRef(d)} in the queue${text(d, "aboveKey") ? ` (now after ${text(d, "aboveKey")})` : text(d, "belowKey") ? ` (now before ${text(d, "belowKey")})` : ""}`;
     default:
       return `${who} · ${event.type}`;
   }

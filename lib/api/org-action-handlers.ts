@@ -28,6 +28,8 @@ import { type RequestChangesInput, requestChanges } from "@/lib/specs/request-ch
 import { retrySpec } from "@/lib/specs/retry-spec";
 import { startTicketSpec } from "@/lib/specs/start-ticket-spec";
 import { cancelTask } from "@/lib/tasks/cancel-task";
+import { type MoveTaskInput, moveTask } from "@/lib/tasks/move-task";
+import { type ReorderTaskInput, reorderTask } from "@/lib/tasks/reorder-task";
 import { retryTask } from "@/lib/tasks/retry-task";
 import { createTicket } from "@/lib/tickets/create-ticket";
 import type { CreateTicketInput, UpdateTicketInput } from "@/lib/tickets/ticket-schema";
@@ -113,6 +115,15 @@ export const orgActionHandlers = {
   removeMember: async (db: Db, actor: Actor, input: RemoveMemberInput) => {
     const m = await removeMember(db, { actor, input });
     return { id: m.id };
+  },
+  // The board: drag-and-drop (and its keyboard menu) between columns and within one.
+  moveTask: async (db: Db, actor: Actor, input: MoveTaskInput) => {
+    const t = await moveTask(db, { actor, input });
+    return { status: t.status, from: t.from };
+  },
+  reorderTask: async (db: Db, actor: Actor, input: ReorderTaskInput) => {
+    const t = await reorderTask(db, { actor, input });
+    return { rank: t.rank };
   },
 };
 

@@ -39,6 +39,7 @@ describe("tenant isolation and roles", () => {
   let invitationId: string;
   let specId: string;
   let taskId: string;
+  let taskId2: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -63,6 +64,17 @@ describe("tenant isolation and roles", () => {
           key: "1",
           title: "A task",
           status: "FAILED",
+        },
+      })
+    ).id;
+    taskId2 = (
+      await database.db.task.create({
+        data: {
+          orgId: owner.org.id,
+          projectId: fixture.project.id,
+          specId,
+          key: "2",
+          title: "Another task",
         },
       })
     ).id;
@@ -97,6 +109,8 @@ describe("tenant isolation and roles", () => {
     cancelTask: () => ({ taskId }),
     retryTask: () => ({ taskId }),
     retrySpec: () => ({ specId }),
+    moveTask: () => ({ taskId, to: "QUEUED" }),
+    reorderTask: () => ({ taskId, aboveId: taskId2 }),
   };
   const withoutForeignId = new Set<OrgActionName>(["createProject", "createInvitation"]);
 
@@ -136,6 +150,7 @@ describe("tenant isolation and roles", () => {
     expect((await database.db.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe(
       "FAILED",
     );
+    expect((await database.db.task.findUniqueOrThrow({ where: { id: taskId } })).rank).toBe(0);
   });
 
   it("hides another organization's rows from every read", async () => {
