@@ -5,6 +5,7 @@ import { listActivity } from "@/lib/activity/list-activity";
 import { AppError } from "@/lib/api/app-error";
 import { type OrgActionName, orgActionHandlers } from "@/lib/api/org-action-handlers";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
+import { getActor } from "@/lib/orgs/get-actor";
 import type { Actor } from "@/lib/orgs/roles";
 import { getProject } from "@/lib/projects/get-project";
 import { listProjects } from "@/lib/projects/list-projects";
@@ -190,6 +191,11 @@ describe("tenant isolation and roles", () => {
   const foreignRouteReads: Record<string, () => Promise<unknown>> = {
     "(app)/[org]/specs/[specId]/export": () =>
       exportSpec(database.db, { actor: stranger.actor, specId }),
+    // The palette's search and the timeline's pages: the only id is the organization's slug.
+    "(app)/[org]/search": () =>
+      getActor(database.db, { userId: stranger.user.id, orgSlug: owner.org.slug }),
+    "(app)/[org]/activity/feed": () =>
+      getActor(database.db, { userId: stranger.user.id, orgSlug: owner.org.slug }),
   };
 
   it("has no route handler with an id that this test does not walk", async () => {
