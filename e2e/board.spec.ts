@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import { seedBoardTasks } from "./db";
-import { signUp, tabTo, unique, waitForHydration } from "./fixtures";
+import { field, signUp, tabTo, unique, waitForHydration } from "./fixtures";
 
 /*
  * The Kanban board. Tasks are seeded straight into the e2e server's database (a
@@ -221,7 +221,7 @@ test.describe("board", () => {
       { key: "2", title: back, status: "QUEUED", labels: ["backend"] },
     ]);
     await openBoard(page, orgSlug);
-    await page.getByLabel("Label").selectOption("frontend");
+    await field(page, "Label").selectOption("frontend");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/label=frontend/);
     await expect(page.getByRole("link", { name: front })).toBeVisible();
