@@ -143,11 +143,7 @@ export const SortableTaskCard = memo(function SortableTaskCard({
       data-task-card={task.id}
       data-status={task.status}
       style={{ transform: CSS.Translate.toString(transform), transition }}
-      className={cn(
-        cardClass,
-        isDragging && "opacity-40",
-        task.status === "CANCELLED" && "opacity-70",
-      )}
+      className={cn(cardClass, isDragging && "opacity-40")}
     >
       <CardContent
         task={task}
