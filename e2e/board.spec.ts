@@ -236,4 +236,27 @@ test.describe("board", () => {
     await expect(page).toHaveURL(new RegExp(`/${orgSlug}/tasks/tsk_`));
     await expect(page.getByRole("heading", { level: 1, name: new RegExp(back) })).toBeVisible();
   });
+
+  test("a long column draws 50 cards and shows the rest on request; counts are complete", async ({
+    page,
+  }) => {
+    const { orgSlug } = await signUp(page);
+    await seedBoardTasks(
+      orgSlug,
+      Array.from({ length: 53 }, (_, i) => ({
+        key: `${i + 1}`,
+        title: `Backlog item ${i + 1}`,
+        status: "PENDING",
+      })),
+    );
+    await openBoard(page, orgSlug);
+    const pending = column(page, "Pending");
+    await expect(pending).toHaveAccessibleName(/^Pending\s*53 tasks$/);
+    await expect(pending.getByRole("link")).toHaveCount(50);
+    const more = pending.getByRole("button", { name: "Show 3 more Pending tasks (3 not shown)" });
+    await more.focus();
+    await page.keyboard.press("Enter");
+    await expect(pending.getByRole("link")).toHaveCount(53);
+    await expect(pending.getByRole("link", { name: "Backlog item 53", exact: true })).toBeVisible();
+  });
 });

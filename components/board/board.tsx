@@ -59,6 +59,8 @@ function applyChange(tasks: BoardTask[], change: OptimisticChange): BoardTask[] 
 }
 
 const COLUMN_PREFIX = "column:";
+/** Cards a column draws at first (and per "Show more"): a thousand-task board stays quick. */
+const COLUMN_PAGE = 50;
 
 /**
  * Mouse: the card under the pointer, else the column under it. Keyboard (no
@@ -102,6 +104,11 @@ export function Board({
   const [overColumn, setOverColumn] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState("");
   const [ready, setReady] = useState(false);
+  // Cards the user moved stay drawn wherever they land, even past a column's "Show more".
+  const [pinned, setPinned] = useState<ReadonlySet<string>>(() => new Set());
+  const pin = useCallback((id: string) => {
+    setPinned((current) => (current.has(id) ? current : new Set(current).add(id)));
+  }, []);
   const columns = columnsByView[view];
 
   const byId = useMemo(() => new Map(shown.map((t) => [t.id, t])), [shown]);
@@ -142,6 +149,7 @@ export function Board({
         refuse(refusedMoveMessage(task.key, to, plan.reason));
         return;
       }
+      pin(taskId);
       startTransition(async () => {
         applyOptimistic({ type: "move", id: taskId, status: to });
         const result = await orgAction(orgSlug, "moveTask", { taskId, to });
@@ -149,7 +157,7 @@ export function Board({
         else refuse(result.error.message);
       });
     },
-    [orgSlug, refuse, say, applyOptimistic],
+    [orgSlug, refuse, say, applyOptimistic, pin],
   );
 
   const reorderTo = useCallback(
@@ -159,6 +167,7 @@ export function Board({
       const near = aboveId
         ? `after ${latest.current.byId.get(aboveId)?.key ?? "another task"}`
         : `before ${latest.current.byId.get(belowId ?? "")?.key ?? "another task"}`;
+      pin(taskId);
       startTransition(async () => {
         applyOptimistic({ type: "reorder", id: taskId, aboveId, belowId });
         const result = await orgAction(orgSlug, "reorderTask", { taskId, aboveId, belowId });
@@ -166,7 +175,7 @@ export function Board({
         else refuse(result.error.message);
       });
     },
-    [orgSlug, refuse, say, applyOptimistic],
+    [orgSlug, refuse, say, applyOptimistic, pin],
   );
 
   // Keyboard users keep focus on the card they moved, wherever it lands.
@@ -384,6 +393,7 @@ export function Board({
             column={column}
             tasks={grouped.get(column.key) ?? []}
             highlighted={overColumn === column.key && activeId !== null}
+            pinned={pinned}
             view={view}
             orgSlug={orgSlug}
             canWrite={canWrite}
@@ -409,6 +419,7 @@ const BoardColumn = memo(function BoardColumn({
   column,
   tasks,
   highlighted,
+  pinned,
   view,
   orgSlug,
   canWrite,
@@ -417,6 +428,7 @@ const BoardColumn = memo(function BoardColumn({
   column: ColumnDef;
   tasks: BoardTask[];
   highlighted: boolean;
+  pinned: ReadonlySet<string>;
   view: BoardView;
   orgSlug: string;
   canWrite: boolean;
@@ -426,7 +438,13 @@ const BoardColumn = memo(function BoardColumn({
     id: `${COLUMN_PREFIX}${column.key}`,
     data: { column: column.key },
   });
-  const ids = useMemo(() => tasks.map((t) => t.id), [tasks]);
+  const [limit, setLimit] = useState(COLUMN_PAGE);
+  const visible = useMemo(
+    () => tasks.filter((t, i) => i < limit || pinned.has(t.id)),
+    [tasks, limit, pinned],
+  );
+  const hidden = tasks.length - visible.length;
+  const ids = useMemo(() => visible.map((t) => t.id), [visible]);
   const headingId = `board-column-${column.key}`;
   return (
     <section
@@ -455,7 +473,7 @@ const BoardColumn = memo(function BoardColumn({
           aria-label={`${column.label} tasks`}
           className="flex min-h-24 flex-1 flex-col gap-2 overflow-y-auto px-2 pb-2"
         >
-          {tasks.map((task) => (
+          {visible.map((task) => (
             <SortableTaskCard
               key={task.id}
               task={task}
@@ -473,6 +491,18 @@ const BoardColumn = memo(function BoardColumn({
           ) : null}
         </ol>
       </SortableContext>
+      {hidden > 0 ? (
+        <div className="px-2 pb-2">
+          <button
+            type="button"
+            onClick={() => setLimit((n) => n + COLUMN_PAGE)}
+            className="w-full rounded-md border border-dashed py-1.5 text-muted-foreground text-xs outline-none hover:bg-accent hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring"
+          >
+            Show {Math.min(COLUMN_PAGE, hidden)} more
+            <span className="sr-only"> {column.label} tasks</span> ({hidden} not shown)
+          </button>
+        </div>
+      ) : null}
     </section>
   );
 });
