@@ -1,11 +1,8 @@
 import "server-only";
 import { z } from "zod";
-import { recordActivity } from "@/lib/activity/record-activity";
-import { AppError, notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
-import { nextTaskStatus } from "./task-state";
-import { releasedLease } from "./transition-task";
+import { transitionTaskByPerson } from "./transition-task-by-person";
 
 export const retryTaskSchema = z.object({ taskId: z.string().min(1) });
 
@@ -17,42 +14,13 @@ export async function retryTask(db: Db, options: { actor: Actor; taskId: string 
   const { actor } = options;
   assertCan(actor, "write");
   const { taskId } = retryTaskSchema.parse(options);
-  return db.$transaction(async (tx) => {
-    const task = await tx.task.findFirst({
-      where: { id: taskId, orgId: actor.orgId },
-      select: { id: true, projectId: true, specId: true, key: true, status: true },
-    });
-    if (!task) throw notFound("Task");
-    const to = nextTaskStatus(task.status, { type: "retry" });
-    const updated = await tx.task.updateMany({
-      where: { id: task.id, orgId: actor.orgId, status: task.status },
-      data: {
-        status: to,
-        attempts: 0,
-        notBefore: null,
-        attentionReason: null,
-        finishedAt: null,
-        ...releasedLease,
-      },
-    });
-    if (updated.count === 0) {
-      throw new AppError(
-        "CONFLICT",
-        "The task changed while you were acting on it. Reload and try again.",
-        {
-          currentStatus: task.status,
-        },
-      );
-    }
-    await recordActivity(tx, {
-      orgId: actor.orgId,
-      type: "task.retried",
-      actorId: actor.userId,
-      projectId: task.projectId,
-      specId: task.specId,
-      taskId: task.id,
-      data: { from: task.status, to, key: task.key },
-    });
-    return { ...task, from: task.status, status: to };
-  });
+  return db.$transaction((tx) =>
+    transitionTaskByPerson(tx, {
+      actor,
+      taskId,
+      event: { type: "retry" },
+      activityType: "task.retried",
+      data: { attempts: 0, notBefore: null, attentionReason: null, finishedAt: null },
+    }),
+  );
 }

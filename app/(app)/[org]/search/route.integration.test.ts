@@ -1,17 +1,16 @@
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { resetEnvForTests } from "@/lib/env";
 import type { SearchResult } from "@/lib/search/search-org";
 import { createSpec } from "@/lib/specs/create-spec";
 import { createTaskScope, createTasks } from "@/lib/tasks/testing/task-fixtures";
+import { sessionCookie } from "@/lib/testing/session-cookie";
 import { createTicket } from "@/lib/tickets/create-ticket";
 import { addMember, createProjectWithTicket, createUserWithOrg } from "@/prisma/factories";
 import { GET } from "./route";
 
 // Requests carry a real Auth.js session cookie, minted with the server's secret.
 const secret = "search-route-test-secret-0123456789";
-const cookieName = "authjs.session-token";
 
 describe("GET /[org]/search", () => {
   let database: TestDatabase;
@@ -25,9 +24,7 @@ describe("GET /[org]/search", () => {
   const globalForDb = globalThis as { trellisDb?: TestDatabase["db"] };
 
   async function search(userId: string | null, org: string, q: string) {
-    const cookie = userId
-      ? `${cookieName}=${await encode({ token: { sub: userId }, secret, salt: cookieName })}`
-      : "";
+    const cookie = await sessionCookie(userId, secret);
     const response = await GET(
       new Request(`http://localhost/${org}/search?q=${encodeURIComponent(q)}`, {
         headers: { cookie },

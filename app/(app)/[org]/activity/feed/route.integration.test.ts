@@ -1,4 +1,3 @@
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordActivity } from "@/lib/activity/record-activity";
 import type { TimelineEntry } from "@/lib/activity/timeline-entry";
@@ -6,11 +5,11 @@ import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { resetEnvForTests } from "@/lib/env";
 import { createProject } from "@/lib/projects/create-project";
 import { makeGitRepo } from "@/lib/testing/git-repo";
+import { sessionCookie } from "@/lib/testing/session-cookie";
 import { createUserWithOrg } from "@/prisma/factories";
 import { GET } from "./route";
 
 const secret = "activity-feed-test-secret-0123456789";
-const cookieName = "authjs.session-token";
 
 describe("GET /[org]/activity/feed", () => {
   let database: TestDatabase;
@@ -21,7 +20,7 @@ describe("GET /[org]/activity/feed", () => {
   const globalForDb = globalThis as { trellisDb?: TestDatabase["db"] };
 
   async function feed(userId: string, org: string, query: Record<string, string> = {}) {
-    const cookie = `${cookieName}=${await encode({ token: { sub: userId }, secret, salt: cookieName })}`;
+    const cookie = await sessionCookie(userId, secret);
     const response = await GET(
       new Request(`http://localhost/${org}/activity/feed?${new URLSearchParams(query)}`, {
         headers: { cookie },
