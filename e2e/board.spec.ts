@@ -41,6 +41,15 @@ async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
   await page.mouse.up();
 }
 
+/**
+ * dnd-kit starts listening for arrow keys a tick after the pick-up (so the Space that picked
+ * the card up cannot also move it): wait until it says where the card is before pressing one.
+ */
+async function pickedUp(page: Page): Promise<void> {
+  await expect(page.locator("[id^=DndLiveRegion]")).toContainText("is over its own place");
+  await page.waitForTimeout(50);
+}
+
 /** The polite status line the board speaks through after each move. */
 function boardStatus(page: Page): Locator {
   return page.locator("[data-board-announcer]");
@@ -134,6 +143,7 @@ test.describe("board", () => {
       const link = column(page, "Needs attention").getByRole("link", { name: stuck });
       await tabTo(page, link, 80);
       await page.keyboard.press("Space");
+      await pickedUp(page);
       await page.keyboard.press("ArrowRight");
       await expect(page.locator("[id^=DndLiveRegion]")).toContainText("is over the Done column");
       await page.keyboard.press("Space");
@@ -145,7 +155,11 @@ test.describe("board", () => {
       const link = column(page, "Pending").getByRole("link", { name: third });
       await tabTo(page, link, 80);
       await page.keyboard.press("Space");
+      await pickedUp(page);
       await page.keyboard.press("ArrowUp");
+      await expect(page.locator("[id^=DndLiveRegion]")).toContainText(
+        "is over Pending, position 2 of 3",
+      );
       await page.keyboard.press("Space");
       await expect(boardStatus(page)).toHaveText("Task 2.3 is now after 2.1.");
       expect(await titlesIn(column(page, "Pending"))).toEqual([first, third, second]);
@@ -191,7 +205,9 @@ test.describe("board", () => {
       const link = column(page, "Pending").getByRole("link", { name: first });
       await tabTo(page, link, 80);
       await page.keyboard.press("Space");
+      await pickedUp(page);
       await page.keyboard.press("ArrowRight");
+      await expect(page.locator("[id^=DndLiveRegion]")).toContainText("is over the Queued column");
       await page.keyboard.press("Space");
       await expect(
         page.locator("[data-sonner-toast]").filter({ hasText: "Cannot move 2.1 to Queued" }),
