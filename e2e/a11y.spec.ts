@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
+import { seedBoardTasks } from "./db";
 import { createProject, createTicket, field, signUp, waitForHydration } from "./fixtures";
 
 const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -118,6 +119,54 @@ for (const theme of ["light", "dark"] as const) {
       await page.goto(`/${orgSlug}/settings/api`);
       await expect(page.getByRole("heading", { level: 1, name: "API reference" })).toBeVisible();
       await expectNoSeriousViolations(page, `API reference (${theme})`);
+      // ─── Board, its card menu, the palette's search, and the timeline ───────────
+      await seedBoardTasks(orgSlug, [
+        { key: "1", title: "Add the CSV export", status: "PENDING", labels: ["backend"] },
+        { key: "2", title: "Render the preview", status: "QUEUED", requirementIds: ["REQ-001"] },
+        {
+          key: "3",
+          title: "Wire the button",
+          status: "RUNNING",
+          agentKind: "OFFLINE",
+          startedAt: new Date(),
+          costUsd: 0.12,
+        },
+        { key: "4", title: "Check the totals", status: "VERIFYING", phase: "INTEGRATION" },
+        {
+          key: "5",
+          title: "Fix the flaky test",
+          status: "NEEDS_ATTENTION",
+          attentionReason: "Tests fail",
+        },
+        { key: "6", title: "Write the docs", status: "DONE", phase: "REFACTORING", costUsd: 0.4 },
+        { key: "7", title: "Migrate the table", status: "FAILED", phase: "INITIAL" },
+        { key: "8", title: "Drop the old page", status: "CANCELLED" },
+      ]);
+      await page.goto(`/${orgSlug}/board`);
+      await expect(page.locator("[data-board-ready]")).toBeAttached();
+      await waitForHydration(page);
+      await expectTheme();
+      await expectNoSeriousViolations(page, `board (${theme})`);
+      await page.screenshot({ path: `test-results/screenshots/board-${theme}.png` });
+      await page.getByRole("button", { name: "Actions for task 5" }).click();
+      await expect(page.getByRole("menu")).toBeVisible();
+      await expectNoSeriousViolations(page, `board, card menu (${theme})`);
+      await page.keyboard.press("Escape");
+      await page.goto(`/${orgSlug}/board?view=phase`);
+      await expect(page.locator("[data-board-ready]")).toBeAttached();
+      await expectNoSeriousViolations(page, `board by phase (${theme})`);
+
+      await page.keyboard.press("Control+k");
+      await page.keyboard.type("preview");
+      await expect(page.getByRole("option", { name: /Render the preview/ })).toBeVisible();
+      await expectNoSeriousViolations(page, `command palette with results (${theme})`);
+      await page.keyboard.press("Escape");
+
+      await page.goto(`/${orgSlug}/activity`);
+      await expect(page.getByRole("main").getByRole("listitem").first()).toBeVisible();
+      await waitForHydration(page);
+      await expectNoSeriousViolations(page, `activity (${theme})`);
+      await page.screenshot({ path: `test-results/screenshots/activity-${theme}.png` });
     });
   });
 }

@@ -1,9 +1,26 @@
 "use client";
 
-import { Building2, FolderGit2, LogOut, Moon, PanelLeft, Plus, Ticket } from "lucide-react";
+import { useQuery } from "@tanstack/react-query";
+import { defaultFilter } from "cmdk";
+import {
+  Building2,
+  Check,
+  FileText,
+  FolderGit2,
+  KanbanSquare,
+  ListChecks,
+  LogOut,
+  Moon,
+  Network,
+  PanelLeft,
+  Plus,
+  Ticket,
+} from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useTheme } from "next-themes";
-import { useTransition } from "react";
+import { useEffect, useState, useTransition } from "react";
+import { toast } from "sonner";
+import { orgAction } from "@/app/(app)/[org]/_actions/org-action";
 import { signOutAction } from "@/app/(auth)/actions";
 import {
   CommandDialog,
@@ -15,7 +32,9 @@ import {
   CommandSeparator,
   CommandShortcut,
 } from "@/components/ui/command";
+import type { SearchResult, SearchResultKind } from "@/lib/search/search-org";
 import { navItems } from "./nav-items";
+import { usePaletteContext } from "./palette-context";
 import type { ShellOrg } from "./sidebar";
 import { useShellStore } from "./ui-store";
 
@@ -25,34 +44,167 @@ interface CommandPaletteProps {
   projects: { id: string; name: string }[];
 }
 
-/** ⌘K: go to any page or project, switch organization, and run the shell's actions. */
+const SEARCH_MIN_LENGTH = 2;
+const SEARCH_DEBOUNCE_MS = 200;
+const RESULT_PREFIX = "result:";
+
+const resultMeta: Record<SearchResultKind, { icon: typeof Ticket; segment: string; noun: string }> =
+  {
+    task: { icon: ListChecks, segment: "tasks", noun: "Task" },
+    ticket: { icon: Ticket, segment: "tickets", noun: "Ticket" },
+    spec: { icon: FileText, segment: "specs", noun: "Spec" },
+    project: { icon: FolderGit2, segment: "projects", noun: "Project" },
+  };
+
+/** Server results are already filtered by the query: keep them; rank the static commands by cmdk's fuzzy match. */
+function paletteFilter(value: string, search: string, keywords?: string[]): number {
+  return value.startsWith(RESULT_PREFIX) ? 1 : defaultFilter(value, search, keywords);
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+async function fetchResults(
+  orgSlug: string,
+  q: string,
+  signal: AbortSignal,
+): Promise<SearchResult[]> {
+  const response = await fetch(`/${orgSlug}/search?${new URLSearchParams({ q })}`, { signal });
+  const body = (await response.json().catch(() => null)) as {
+    results?: SearchResult[];
+    error?: { message?: string };
+  } | null;
+  if (!response.ok || !body?.results)
+    throw new Error(body?.error?.message ?? "Search failed. Try again.");
+  return body.results;
+}
+
+/**
+ * ⌘K: search the organization's projects, tickets, specs and tasks (on the
+ * server, as you type), go to any page, switch organization, and run the
+ * actions: new ticket, approve the phase in review, open the board or graph,
+ * toggle the theme. Everything by keyboard: type, arrows, Enter.
+ */
 export function CommandPalette({ org, orgs, projects }: CommandPaletteProps) {
   const router = useRouter();
   const open = useShellStore((s) => s.paletteOpen);
   const setOpen = useShellStore((s) => s.setPaletteOpen);
+  const approval = usePaletteContext((s) => s.approval);
   const { resolvedTheme, setTheme } = useTheme();
   const [, startTransition] = useTransition();
+  const [search, setSearch] = useState("");
+  const query = useDebounced(search.trim(), SEARCH_DEBOUNCE_MS);
+  const searching = open && query.length >= SEARCH_MIN_LENGTH;
+  const results = useQuery({
+    queryKey: ["palette-search", org.slug, query],
+    queryFn: ({ signal }) => fetchResults(org.slug, query, signal),
+    enabled: searching,
+    staleTime: 10_000,
+    retry: false,
+  });
+  const typedAhead = search.trim() !== query && search.trim().length >= SEARCH_MIN_LENGTH;
+  const pending = searching && (results.isFetching || typedAhead);
 
+  function onOpenChange(next: boolean) {
+    setOpen(next);
+    if (!next) setSearch("");
+  }
   function run(action: () => void) {
-    setOpen(false);
+    onOpenChange(false);
     action();
   }
   const go = (href: string) => run(() => router.push(href));
 
+  function approve() {
+    if (!approval) return;
+    const { specId, phase, label } = approval;
+    run(() =>
+      startTransition(async () => {
+        const result = await orgAction(org.slug, "approvePhase", { specId, phase });
+        if (result.ok) {
+          toast.success(`Approved ${label}`);
+          router.refresh();
+        } else {
+          toast.error(result.error.message);
+        }
+      }),
+    );
+  }
+
+  const hits = searching && !typedAhead ? (results.data ?? []) : [];
+  const otherOrgs = orgs.filter((o) => o.slug !== org.slug);
+  const pages = navItems.filter((item) => item.segment !== "board" && item.segment !== "graph");
+
   return (
     <CommandDialog
       open={open}
-      onOpenChange={setOpen}
+      onOpenChange={onOpenChange}
       title="Command palette"
-      description="Go to a page or project, or run an action."
+      description="Search projects, tickets, specs and tasks, go to a page, or run an action."
+      commandProps={{ filter: paletteFilter }}
     >
-      <CommandInput placeholder="Type a command or search…" aria-label="Search commands" />
+      <CommandInput
+        placeholder="Search or type a command…"
+        aria-label="Search commands"
+        value={search}
+        onValueChange={setSearch}
+      />
+      {/* Outside the listbox: only options and groups belong in it. */}
+      {searching && results.isError && !typedAhead ? (
+        <p role="alert" className="border-b px-3 py-2 text-destructive text-xs">
+          {results.error.message}
+        </p>
+      ) : null}
       <CommandList>
-        <CommandEmpty>Nothing matches.</CommandEmpty>
+        <CommandEmpty>{pending ? "Searching…" : "Nothing matches."}</CommandEmpty>
+        {hits.length > 0 ? (
+          <>
+            <CommandGroup heading="Search results">
+              {hits.map((hit) => {
+                const meta = resultMeta[hit.kind];
+                return (
+                  <CommandItem
+                    key={`${hit.kind}:${hit.id}`}
+                    value={`${RESULT_PREFIX}${hit.kind}:${hit.id}`}
+                    onSelect={() => go(`/${org.slug}/${meta.segment}/${hit.id}`)}
+                  >
+                    <meta.icon aria-hidden="true" />
+                    <span className="sr-only">{meta.noun}: </span>
+                    <span className="truncate">{hit.title}</span>
+                    <span className="ml-auto max-w-[45%] shrink-0 truncate text-muted-foreground text-xs">
+                      {hit.detail}
+                    </span>
+                  </CommandItem>
+                );
+              })}
+            </CommandGroup>
+            <CommandSeparator />
+          </>
+        ) : null}
         <CommandGroup heading="Actions">
+          {approval ? (
+            <CommandItem value={`Approve ${approval.label}`} onSelect={approve}>
+              <Check aria-hidden="true" /> Approve {approval.label}
+              <CommandShortcut>A</CommandShortcut>
+            </CommandItem>
+          ) : null}
           <CommandItem onSelect={() => go(`/${org.slug}/tickets/new`)}>
             <Ticket aria-hidden="true" /> New ticket
             <CommandShortcut>C</CommandShortcut>
+          </CommandItem>
+          <CommandItem onSelect={() => go(`/${org.slug}/board`)}>
+            <KanbanSquare aria-hidden="true" /> Open board
+            <CommandShortcut>G B</CommandShortcut>
+          </CommandItem>
+          <CommandItem onSelect={() => go(`/${org.slug}/graph`)}>
+            <Network aria-hidden="true" /> Open graph
+            <CommandShortcut>G G</CommandShortcut>
           </CommandItem>
           <CommandItem onSelect={() => go(`/${org.slug}/projects/new`)}>
             <Plus aria-hidden="true" /> New project
@@ -71,7 +223,7 @@ export function CommandPalette({ org, orgs, projects }: CommandPaletteProps) {
         </CommandGroup>
         <CommandSeparator />
         <CommandGroup heading="Go to">
-          {navItems.map((item) => (
+          {pages.map((item) => (
             <CommandItem
               key={item.segment}
               value={`Go to ${item.label}`}
@@ -82,7 +234,8 @@ export function CommandPalette({ org, orgs, projects }: CommandPaletteProps) {
             </CommandItem>
           ))}
         </CommandGroup>
-        {projects.length > 0 ? (
+        {/* While a search runs, its results list projects; the sidebar's list would repeat them. */}
+        {projects.length > 0 && !searching ? (
           <>
             <CommandSeparator />
             <CommandGroup heading="Projects">
@@ -98,24 +251,21 @@ export function CommandPalette({ org, orgs, projects }: CommandPaletteProps) {
             </CommandGroup>
           </>
         ) : null}
-        {orgs.length > 1 ? (
-          <>
-            <CommandSeparator />
-            <CommandGroup heading="Switch organization">
-              {orgs
-                .filter((o) => o.slug !== org.slug)
-                .map((o) => (
-                  <CommandItem
-                    key={o.slug}
-                    value={`Switch to ${o.name}`}
-                    onSelect={() => go(`/${o.slug}/projects`)}
-                  >
-                    <Building2 aria-hidden="true" /> {o.name}
-                  </CommandItem>
-                ))}
-            </CommandGroup>
-          </>
-        ) : null}
+        <CommandSeparator />
+        <CommandGroup heading="Switch organization">
+          {otherOrgs.map((o) => (
+            <CommandItem
+              key={o.slug}
+              value={`Switch to ${o.name}`}
+              onSelect={() => go(`/${o.slug}/projects`)}
+            >
+              <Building2 aria-hidden="true" /> Switch to {o.name}
+            </CommandItem>
+          ))}
+          <CommandItem value="New organization" onSelect={() => go("/orgs/new")}>
+            <Plus aria-hidden="true" /> New organization
+          </CommandItem>
+        </CommandGroup>
       </CommandList>
     </CommandDialog>
   );

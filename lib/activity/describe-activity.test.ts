@@ -266,3 +266,34 @@ describe("describeActivity: GitHub", () => {
     ).toBe("GitHub account acme added acme/a");
   });
 });
+
+describe("board moves", () => {
+  const base = {
+    actorKind: "USER",
+    actor: { name: "Ada", email: "ada@example.com" },
+    project: null,
+    ticket: null,
+  };
+  it("says who retried, resolved or reordered which task", () => {
+    expect(
+      describeActivity({ ...base, type: "task.retried", data: { key: "1.2", from: "FAILED" } }),
+    ).toBe("Ada sent task 1.2 back to the queue");
+    expect(
+      describeActivity({ ...base, type: "task.resolved", data: { key: "2", title: "Add CSV" } }),
+    ).toBe("Ada marked task 2 Add CSV done");
+    expect(
+      describeActivity({
+        ...base,
+        type: "task.reordered",
+        data: { key: "3", direction: "up", aboveKey: "1" },
+      }),
+    ).toBe("Ada raised task 3 in the queue (now after 1)");
+    expect(
+      describeActivity({
+        ...base,
+        type: "task.reordered",
+        data: { key: "3", direction: "down", belowKey: "4" },
+      }),
+    ).toBe("Ada lowered task 3 in the queue (now before 4)");
+  });
+});

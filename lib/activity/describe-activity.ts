@@ -268,6 +268,13 @@ export function describeActivity(event: DescribableActivity): string {
     }
     case "github.command_refused":
       return `${who} was refused ${text(d, "command") ?? "a command"} on ${text(d, "repository") ?? "GitHub"}#${field(d, "issue")}: no write access`;
+    // The board's manual moves.
+    case "task.retried":
+      return `${who} sent task ${taskRef(d)} back to the queue`;
+    case "task.resolved":
+      return `${who} marked task ${taskRef(d)} done`;
+    case "task.reordered":
+      return `${who} ${field(d, "direction") === "up" ? "raised" : "lowered"} task ${taskRef(d)} in the queue${text(d, "aboveKey") ? ` (now after ${text(d, "aboveKey")})` : text(d, "belowKey") ? ` (now before ${text(d, "belowKey")})` : ""}`;
     default:
       return `${who} · ${event.type}`;
   }

@@ -13,7 +13,11 @@ export const listActivitySchema = z.object({
     .max(80)
     .optional(),
   projectId: z.string().min(1).optional(),
-  cursor: z.string().min(1).optional(),
+  /** The `seq` of the last event already shown: the page holds older ones (commit order). */
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, "The cursor is an event sequence number")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 export type ListActivityInput = z.input<typeof listActivitySchema>;
@@ -35,12 +39,16 @@ export async function listActivity(db: Db, options: { actor: Actor; input?: List
       orgId: actor.orgId,
       ...(type ? { type } : {}),
       ...(input.projectId ? { projectId: input.projectId } : {}),
+      // By sequence number, not by id: a cursor event deleted since (with its project) still works.
+      ...(input.cursor ? { seq: { lt: BigInt(input.cursor) } } : {}),
     },
     orderBy: [{ seq: "desc" }],
     take: input.limit + 1,
-    ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
     select: {
       id: true,
+      seq: true,
+      specId: true,
+      taskId: true,
       type: true,
       actorKind: true,
       createdAt: true,
@@ -51,7 +59,7 @@ export async function listActivity(db: Db, options: { actor: Actor; input?: List
     },
   });
   const page = rows.slice(0, input.limit);
-  const nextCursor = rows.length > input.limit ? (page.at(-1)?.id ?? null) : null;
+  const nextCursor = rows.length > input.limit ? (page.at(-1)?.seq.toString() ?? null) : null;
 
   // Member events name the member they are about by id in `data.userId`; resolve those in one query.
   const subjectIds = [

@@ -46,6 +46,8 @@ import { retrySpec } from "@/lib/specs/retry-spec";
 import { type SetSpecBudgetInput, setSpecBudget } from "@/lib/specs/set-spec-budget";
 import { startTicketSpec } from "@/lib/specs/start-ticket-spec";
 import { cancelTask } from "@/lib/tasks/cancel-task";
+import { type MoveTaskInput, moveTask } from "@/lib/tasks/move-task";
+import { type ReorderTaskInput, reorderTask } from "@/lib/tasks/reorder-task";
 import { retryTask } from "@/lib/tasks/retry-task";
 import { createTicket } from "@/lib/tickets/create-ticket";
 import type { CreateTicketInput, UpdateTicketInput } from "@/lib/tickets/ticket-schema";
@@ -172,6 +174,15 @@ export const orgActionHandlers = {
     updateCallbackHosts(db, { actor, input }),
   rotateCallbackSecret: (db: Db, actor: Actor, _input: Record<string, never>) =>
     rotateCallbackSecret(db, { actor }),
+  // The board: drag-and-drop (and its keyboard menu) between columns and within one.
+  moveTask: async (db: Db, actor: Actor, input: MoveTaskInput) => {
+    const t = await moveTask(db, { actor, input });
+    return { status: t.status, from: t.from };
+  },
+  reorderTask: async (db: Db, actor: Actor, input: ReorderTaskInput) => {
+    const t = await reorderTask(db, { actor, input });
+    return { rank: t.rank };
+  },
 };
 
 export type OrgActionHandlers = typeof orgActionHandlers;

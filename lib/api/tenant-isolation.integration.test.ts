@@ -57,6 +57,7 @@ describe("tenant isolation and roles", () => {
   let apiKeyId: string;
   let intakeRuleId: string;
   let runId: string;
+  let taskId2: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -98,6 +99,17 @@ describe("tenant isolation and roles", () => {
     ).id;
     runId = (
       await database.db.run.create({ data: { orgId: owner.org.id, taskId, status: "FAILED" } })
+    ).id;
+    taskId2 = (
+      await database.db.task.create({
+        data: {
+          orgId: owner.org.id,
+          projectId: fixture.project.id,
+          specId,
+          key: "2",
+          title: "Another task",
+        },
+      })
     ).id;
   });
   afterAll(async () => {
@@ -142,6 +154,8 @@ describe("tenant isolation and roles", () => {
     deleteIntakeRule: () => ({ ruleId: intakeRuleId }),
     updateCallbackHosts: () => ({ hosts: ["hooks.internal"] }), // no foreign id: the caller's settings
     rotateCallbackSecret: () => ({}), // no foreign id
+    moveTask: () => ({ taskId, to: "QUEUED" }),
+    reorderTask: () => ({ taskId, aboveId: taskId2 }),
   };
   const withoutForeignId = new Set<OrgActionName>([
     "createProject",
@@ -195,6 +209,7 @@ describe("tenant isolation and roles", () => {
       (await database.db.apiKey.findUniqueOrThrow({ where: { id: apiKeyId } })).revokedAt,
     ).toBeNull();
     expect(await database.db.intakeRule.count({ where: { id: intakeRuleId } })).toBe(1);
+    expect((await database.db.task.findUniqueOrThrow({ where: { id: taskId } })).rank).toBe(0);
   });
 
   it("hides another organization's rows from every read", async () => {
@@ -277,6 +292,11 @@ describe("tenant isolation and roles", () => {
     "api/v1/runs/[runId]": () => getRun(database.db, { actor: stranger.actor, runId }),
     "api/v1/runs/[runId]/logs": () =>
       listRunLogs(database.db, { actor: stranger.actor, input: { runId } }),
+    // The palette's search and the timeline's pages: the only id is the organization's slug.
+    "(app)/[org]/search": () =>
+      getActor(database.db, { userId: stranger.user.id, orgSlug: owner.org.slug }),
+    "(app)/[org]/activity/feed": () =>
+      getActor(database.db, { userId: stranger.user.id, orgSlug: owner.org.slug }),
   };
 
   it("has no route handler with an id that this test does not walk", async () => {

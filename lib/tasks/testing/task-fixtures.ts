@@ -1,7 +1,7 @@
 // Fast fixtures for queue tests and the scheduler bench: organizations, projects, specs and
 // tasks written directly (no sign-up, no git repository), since the queue only reads these rows.
 import type { Db } from "@/lib/db/client";
-import type { Plan, TaskStatus } from "@/lib/generated/prisma/enums";
+import type { AgentKind, Plan, TaskPhase, TaskStatus } from "@/lib/generated/prisma/enums";
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -46,6 +46,17 @@ export interface TaskSeed {
   notBefore?: Date | null;
   maxAttempts?: number;
   timeoutSeconds?: number;
+  // What the board shows on a card (defaults: "Task N", IMPLEMENTATION, none).
+  title?: string;
+  phase?: TaskPhase;
+  labels?: string[];
+  requirementIds?: string[];
+  agentKind?: AgentKind | null;
+  costUsd?: number;
+  startedAt?: Date | null;
+  attentionReason?: string | null;
+  leaseOwner?: string | null;
+  leaseExpiresAt?: Date | null;
 }
 
 /** `count` tasks in the scope (QUEUED unless told), created in order one millisecond apart. */
@@ -62,13 +73,22 @@ export async function createTasks(
       return {
         ...scope,
         key: s.key ?? `${index + 1}-${unique()}`,
-        title: `Task ${index + 1}`,
+        title: s.title ?? `Task ${index + 1}`,
         status: s.status ?? "QUEUED",
         rank: s.rank ?? 0,
         createdAt: s.createdAt ?? new Date(base + index),
         notBefore: s.notBefore ?? null,
         maxAttempts: s.maxAttempts ?? 3,
         timeoutSeconds: s.timeoutSeconds ?? 1800,
+        ...(s.phase ? { phase: s.phase } : {}),
+        ...(s.labels ? { labels: s.labels } : {}),
+        ...(s.requirementIds ? { requirementIds: s.requirementIds } : {}),
+        ...(s.agentKind !== undefined ? { agentKind: s.agentKind } : {}),
+        ...(s.costUsd !== undefined ? { costUsd: s.costUsd } : {}),
+        ...(s.startedAt !== undefined ? { startedAt: s.startedAt } : {}),
+        ...(s.attentionReason !== undefined ? { attentionReason: s.attentionReason } : {}),
+        ...(s.leaseOwner !== undefined ? { leaseOwner: s.leaseOwner } : {}),
+        ...(s.leaseExpiresAt !== undefined ? { leaseExpiresAt: s.leaseExpiresAt } : {}),
       };
     }),
     select: { id: true, createdAt: true },

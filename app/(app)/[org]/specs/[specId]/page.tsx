@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ExecutionView } from "@/components/execution/execution-view";
 import { PageHeader } from "@/components/shell/page-header";
+import { PaletteApprovalAction } from "@/components/shell/palette-context";
 import { DesignView } from "@/components/specs/design-view";
 import { ImportSpecDialog } from "@/components/specs/import-spec-dialog";
 import { PhaseStepper } from "@/components/specs/phase-stepper";
@@ -144,6 +145,18 @@ export default async function SpecPage({
               The {spec.failedPhase?.toLowerCase()} phase failed: {spec.failureReason}
             </p>
           ) : null}
+          {/* ⌘K offers "Approve …" for the phase in review while this page is open. */}
+          <PaletteApprovalAction
+            approval={
+              reviewPhase && can(actor.role, "write")
+                ? {
+                    specId: spec.id,
+                    phase: reviewPhase,
+                    label: `the ${reviewPhase.toLowerCase()} of ${spec.title}`,
+                  }
+                : null
+            }
+          />
           <SpecActions
             specId={spec.id}
             state={spec.state}
