@@ -15,7 +15,8 @@ export const DEFAULT_ESTIMATE_MINUTES = 30;
 const RUNNING: ReadonlySet<TaskStatus> = new Set(["RUNNING", "VERIFYING"]);
 const ACTIVE: ReadonlySet<TaskStatus> = new Set(["QUEUED", "RUNNING", "VERIFYING"]);
 
-export interface TaskGraphNode {
+// A type, not an interface: React Flow wants node data indexable (Record<string, unknown>).
+export type TaskGraphNode = {
   id: string;
   key: string;
   title: string;
@@ -28,7 +29,7 @@ export interface TaskGraphNode {
   /** A waiting task's unmet dependencies (not done yet), with their status; empty otherwise. */
   blockedBy: { key: string; status: TaskStatus }[];
   critical: boolean;
-}
+};
 
 export interface TaskGraphEdge {
   /** `<dependency id>-><dependent id>` */

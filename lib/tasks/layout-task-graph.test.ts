@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { GRAPH_NODE_HEIGHT, GRAPH_NODE_WIDTH } from "./graph-node-size";
 import {
   computeLayout,
-  GRAPH_NODE_HEIGHT,
-  GRAPH_NODE_WIDTH,
   type GraphPositions,
   type LayoutInput,
   layoutKey,

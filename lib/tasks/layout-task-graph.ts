@@ -1,9 +1,7 @@
 import { createHash } from "node:crypto";
 import dagre from "@dagrejs/dagre";
 
-/** Every node is drawn as a card of this size; dagre needs it to space them. */
-export const GRAPH_NODE_WIDTH = 232;
-export const GRAPH_NODE_HEIGHT = 64;
+import { GRAPH_NODE_HEIGHT, GRAPH_NODE_WIDTH } from "./graph-node-size";
 
 export interface LayoutInput {
   id: string;
