@@ -2,9 +2,9 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import type * as React from "react";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { TaskDrawer } from "@/components/tasks/task-drawer";
-import type { TaskGraphEdge, TaskGraphNode } from "@/lib/tasks/get-task-graph";
+import type { TaskGraphEdge, TaskGraphNode } from "@/lib/tasks/build-task-graph";
 import { TaskGraph } from "./task-graph";
 import { blockingReason } from "./task-node";
 
@@ -55,7 +55,25 @@ export function GraphView({
     },
     [pathname, router, searchParams],
   );
-  const openTask = useCallback((id: string) => setTask(id), [setTask]);
+  // The node that opened the drawer gets focus back when it closes (found again by id: a
+  // refresh may have redrawn it).
+  const opener = useRef<string | null>(null);
+  const openTask = useCallback(
+    (id: string) => {
+      opener.current = id;
+      setTask(id);
+    },
+    [setTask],
+  );
+  const returnFocus = useCallback(
+    () =>
+      opener.current
+        ? document.querySelector<HTMLElement>(
+            `.react-flow__node[data-id="${CSS.escape(opener.current)}"]`,
+          )
+        : null,
+    [],
+  );
 
   const summary = useMemo(() => {
     const node = openId ? nodes.find((n) => n.id === openId) : undefined;
@@ -84,6 +102,7 @@ export function GraphView({
         onClose={() => setTask(null)}
         summary={summary}
         href={openId ? `/${orgSlug}/tasks/${openId}` : null}
+        returnFocus={returnFocus}
       >
         {openId !== null && openId === drawerTaskId ? drawer : null}
       </TaskDrawer>

@@ -13,7 +13,7 @@ import {
   type ReactFlowInstance,
 } from "@xyflow/react";
 import { useCallback, useMemo, useRef } from "react";
-import type { TaskGraphEdge, TaskGraphNode } from "@/lib/tasks/get-task-graph";
+import type { TaskGraphEdge, TaskGraphNode } from "@/lib/tasks/build-task-graph";
 import { GRAPH_NODE_HEIGHT, GRAPH_NODE_WIDTH } from "@/lib/tasks/graph-node-size";
 import { cn } from "@/lib/utils/cn";
 import { type TaskFlowNode, TaskNode, taskNodeLabel } from "./task-node";
@@ -30,6 +30,12 @@ const ariaLabelConfig = {
   "controls.zoomOut.ariaLabel": "Zoom out",
   "controls.fitView.ariaLabel": "Fit the whole graph in view",
   "minimap.ariaLabel": "Minimap of the task graph",
+};
+
+const readOnlyLabels = {
+  ...ariaLabelConfig,
+  "node.a11yDescription.default": "A planned task.",
+  "node.a11yDescription.keyboardDisabled": "A planned task.",
 };
 
 /** Below this zoom a whole graph is unreadable: start at its beginning instead. */
@@ -59,12 +65,14 @@ export function TaskGraph({
   label,
   className,
 }: TaskGraphProps) {
+  // Without a drawer to open (a plan in review), nodes are read, not pressed.
+  const interactive = onOpenTask !== undefined;
   const previous = useRef(new Map<string, { signature: string; node: TaskFlowNode }>());
   const flowNodes = useMemo(() => {
     const next = new Map<string, { signature: string; node: TaskFlowNode }>();
     const list = nodes.map((task) => {
       const position = positions[task.id] ?? { x: 0, y: 0 };
-      const signature = `${JSON.stringify(task)}@${position.x},${position.y}`;
+      const signature = `${JSON.stringify(task)}@${position.x},${position.y}:${interactive}`;
       const kept = previous.current.get(task.id);
       const node: TaskFlowNode =
         kept && kept.signature === signature
@@ -80,7 +88,7 @@ export function TaskGraph({
               draggable: false,
               selectable: false,
               connectable: false,
-              ariaRole: "button",
+              ariaRole: interactive ? "button" : "group",
               ariaLabel: taskNodeLabel(task),
               className: `status-${task.status}`,
             };
@@ -89,7 +97,7 @@ export function TaskGraph({
     });
     previous.current = next;
     return list;
-  }, [nodes, positions]);
+  }, [nodes, positions, interactive]);
 
   const flowEdges = useMemo(
     (): Edge[] =>
@@ -159,7 +167,7 @@ export function TaskGraph({
         zoomOnDoubleClick={false}
         minZoom={0.05}
         maxZoom={1.5}
-        ariaLabelConfig={ariaLabelConfig}
+        ariaLabelConfig={interactive ? ariaLabelConfig : readOnlyLabels}
         aria-label={label}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />

@@ -4,7 +4,7 @@ import { Handle, type Node, type NodeProps, Position } from "@xyflow/react";
 import { Lock } from "lucide-react";
 import { memo } from "react";
 import { getStatusMeta } from "@/components/ui/status-badge";
-import type { TaskGraphNode } from "@/lib/tasks/get-task-graph";
+import type { TaskGraphNode } from "@/lib/tasks/build-task-graph";
 import { cn } from "@/lib/utils/cn";
 
 export type TaskFlowNode = Node<TaskGraphNode, "task">;
@@ -72,7 +72,7 @@ export const TaskNode = memo(function TaskNode({ data }: NodeProps<TaskFlowNode>
       className={cn(
         "flex h-full w-full flex-col justify-center gap-0.5 overflow-hidden rounded-md border border-l-4 bg-card px-2.5 py-1.5 text-card-foreground shadow-xs",
         barClass[data.status] ?? "border-l-status-queued",
-        data.critical && "border-foreground/70 border-y-2 border-r-2",
+        data.critical && "border-y-2 border-r-2 border-y-foreground/70 border-r-foreground/70",
       )}
       title={blocked ? blockingReason(data.blockedBy) : (data.attentionReason ?? undefined)}
     >

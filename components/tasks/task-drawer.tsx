@@ -32,10 +32,13 @@ export function TaskDrawer({
   onClose,
   summary,
   href,
+  returnFocus,
   children,
 }: {
   open: boolean;
   onClose: () => void;
+  /** Where focus goes when the drawer closes (what opened it); Radix only knows its own triggers. */
+  returnFocus?: () => HTMLElement | null;
   summary: TaskDrawerSummary | null;
   /** The task's full page. */
   href: string | null;
@@ -43,12 +46,21 @@ export function TaskDrawer({
 }) {
   return (
     <Sheet open={open} onOpenChange={(next) => (next ? undefined : onClose())}>
-      <SheetContent data-testid="task-drawer" aria-describedby={undefined}>
+      <SheetContent
+        data-testid="task-drawer"
+        aria-describedby={undefined}
+        onCloseAutoFocus={(event) => {
+          const target = returnFocus?.();
+          if (!target) return;
+          event.preventDefault();
+          target.focus();
+        }}
+      >
         <SheetHeader>
           <SheetTitle>
             {summary ? (
               <>
-                <span className="mr-2 font-mono text-muted-foreground text-sm">{summary.key}</span>
+                <span className="font-mono text-muted-foreground text-sm">{summary.key}</span>{" "}
                 {summary.title}
               </>
             ) : (

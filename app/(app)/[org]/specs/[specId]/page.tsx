@@ -9,7 +9,8 @@ import { PhaseStepper } from "@/components/specs/phase-stepper";
 import { RequirementsView } from "@/components/specs/requirements-view";
 import { SpecActions } from "@/components/specs/spec-actions";
 import { SpecHistory } from "@/components/specs/spec-history";
-import { TasksView } from "@/components/specs/tasks-view";
+import { TasksGraph } from "@/components/specs/tasks-graph";
+import { TasksView, TasksViewToggle } from "@/components/specs/tasks-view";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -43,13 +44,13 @@ export default async function SpecPage({
   searchParams,
 }: {
   params: Promise<{ org: string; specId: string }>;
-  searchParams: Promise<{ tab?: string }>;
+  searchParams: Promise<{ tab?: string; view?: string }>;
 }) {
   const { org: orgSlug, specId } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
   const spec = await orNotFound(getSpec(db(), { actor, specId }));
   const statePhase = phaseOfState(spec.state);
-  const { tab: tabParam } = await searchParams;
+  const { tab: tabParam, view } = await searchParams;
   const requested = tabs.find((t) => t.param === tabParam);
   const tab =
     requested ??
@@ -208,7 +209,20 @@ export default async function SpecPage({
                     <DesignView content={designContentSchema.parse(current.content)} />
                   ) : null}
                   {tab.phase === "TASKS" ? (
-                    <TasksView content={tasksContentSchema.parse(current.content)} />
+                    <>
+                      <TasksViewToggle
+                        href={`/${org.slug}/specs/${spec.id}?tab=tasks`}
+                        view={view === "graph" ? "graph" : "list"}
+                      />
+                      {view === "graph" ? (
+                        <TasksGraph
+                          content={tasksContentSchema.parse(current.content)}
+                          title={spec.title}
+                        />
+                      ) : (
+                        <TasksView content={tasksContentSchema.parse(current.content)} />
+                      )}
+                    </>
                   ) : null}
                 </div>
               ) : (
