@@ -141,7 +141,10 @@ for (const theme of ["light", "dark"] as const) {
     test(`graph, task drawer, agents, costs and spec workspace (${theme})`, async ({ page }) => {
       test.slow();
       const shot = (name: string) =>
-        page.screenshot({ path: path.join("test-results", "screenshots", `${name}-${theme}.png`) });
+        page.screenshot({
+          path: path.join("test-results", "screenshots", `${name}-${theme}.png`),
+          fullPage: true,
+        });
       const { orgSlug } = await signUp(page);
       await waitForHydration(page);
 
@@ -193,6 +196,15 @@ for (const theme of ["light", "dark"] as const) {
       await waitForHydration(page);
       await expectNoSeriousViolations(page, `spec workspace, execution (${theme})`);
       await shot("workspace");
+
+      await page.goto(`/${orgSlug}/specs/${seeded.specId}?tab=tasks&view=graph`);
+      await expect(
+        page
+          .getByRole("application", { name: /^Planned task graph of/ })
+          .locator(".react-flow__node"),
+      ).toHaveCount(6);
+      await expectNoSeriousViolations(page, `spec workspace, tasks graph (${theme})`);
+      await shot("workspace-tasks-graph");
     });
   });
 }

@@ -103,4 +103,21 @@ test("the graph draws a six-task diamond, marks the blocked task and opens the t
     await expect(drawer).toBeHidden();
     await expect(running).toBeFocused();
   });
+
+  await test.step("the spec's Tasks tab draws the same plan as a graph", async () => {
+    await page.goto(`/${orgSlug}/specs/${seeded.specId}?tab=tasks`);
+    await page
+      .getByRole("navigation", { name: "Tasks view" })
+      .getByRole("link", { name: "Graph" })
+      .click();
+    const plan = page.getByRole("application", { name: "Planned task graph of Checkout" });
+    await expect(plan.locator(".react-flow__node")).toHaveCount(6);
+    await expect(plan.locator(".react-flow__edge")).toHaveCount(diamondEdges.length);
+    for (const [from, to] of diamondEdges) {
+      await expect(plan.getByTestId(`rf__edge-${from}->${to}`)).toHaveCount(1);
+    }
+    // A plan has no statuses yet: nothing is blocked, nothing opens.
+    await expect(plan.locator("[data-blocked]")).toHaveCount(0);
+    await expect(plan.locator('[data-task-key="5"]')).toContainText("Planned");
+  });
 });

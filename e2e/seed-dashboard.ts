@@ -79,6 +79,29 @@ export async function seedDiamondSpec(db: PrismaClient, orgSlug: string, title =
       },
     });
   }
+  // The approved plan the tasks came from, for the spec's Tasks tab (list and graph).
+  await db.specArtifact.create({
+    data: {
+      orgId: org.id,
+      specId: scope.specId,
+      phase: "TASKS",
+      version: 1,
+      status: "APPROVED",
+      content: {
+        tasks: diamond.map((task) => ({
+          key: task.key,
+          title: task.title,
+          description: "",
+          phase: "IMPLEMENTATION",
+          estimateMinutes: task.estimateMinutes,
+          files: [],
+          dependsOn: task.dependsOn,
+          requirementIds: [],
+        })),
+        extraSections: [],
+      },
+    },
+  });
   const runningId = ids.get("2")!;
   const run = await db.run.create({
     data: {

@@ -18,6 +18,12 @@ const tooltip = {
   cursor: { fill: "var(--muted)" },
 };
 const style = { width: "100%", height: 220 };
+const bar = "var(--muted-foreground)";
+
+/** Axis ticks: cents, not the table's tenths of a cent. */
+function usdTick(value: number): string {
+  return `$${value.toFixed(value !== 0 && Math.abs(value) < 10 ? 2 : 0)}`;
+}
 
 interface DayRow {
   day: string;
@@ -32,13 +38,13 @@ export function CostByDayChart({ data, title }: { data: DayRow[]; title: string 
     <BarChart data={data} responsive style={style} title={title} margin={{ left: 8, right: 8 }}>
       <CartesianGrid stroke={grid} vertical={false} />
       <XAxis dataKey="day" tickFormatter={formatDay} tick={axis} minTickGap={16} />
-      <YAxis tickFormatter={(v: number) => formatUsd(v)} tick={axis} width={64} />
+      <YAxis tickFormatter={usdTick} tick={axis} width={64} />
       <Tooltip
         {...tooltip}
         labelFormatter={(day) => formatDay(String(day))}
         formatter={(value) => [formatUsd(Number(value)), "Cost"]}
       />
-      <Bar dataKey="costUsd" name="Cost" fill="var(--foreground)" radius={[2, 2, 0, 0]} />
+      <Bar dataKey="costUsd" name="Cost" fill={bar} radius={[2, 2, 0, 0]} />
     </BarChart>
   );
 }
@@ -92,7 +98,7 @@ export function CostBreakdownChart({
       margin={{ left: 8, right: 16 }}
     >
       <CartesianGrid stroke={grid} horizontal={false} />
-      <XAxis type="number" tickFormatter={(v: number) => formatUsd(v)} tick={axis} />
+      <XAxis type="number" tickFormatter={usdTick} tick={axis} />
       <YAxis
         type="category"
         dataKey="label"
@@ -101,7 +107,7 @@ export function CostBreakdownChart({
         tickFormatter={(label: string) => (label.length > 22 ? `${label.slice(0, 21)}…` : label)}
       />
       <Tooltip {...tooltip} formatter={(value) => [formatUsd(Number(value)), "Cost"]} />
-      <Bar dataKey="costUsd" name="Cost" fill="var(--foreground)" radius={[0, 2, 2, 0]} />
+      <Bar dataKey="costUsd" name="Cost" fill={bar} radius={[0, 2, 2, 0]} />
     </BarChart>
   );
 }

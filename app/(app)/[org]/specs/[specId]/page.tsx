@@ -1,4 +1,4 @@
-import { Download } from "lucide-react";
+import { Download, Network } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ExecutionView } from "@/components/execution/execution-view";
@@ -183,7 +183,15 @@ export default async function SpecPage({
         {showExecution ? (
           <section aria-label="Execution">
             {executionTasks.length ? (
-              <ExecutionView orgSlug={org.slug} tasks={executionTasks} />
+              <div className="grid gap-2">
+                <Link
+                  href={`/${org.slug}/graph?spec=${spec.id}`}
+                  className="flex w-fit items-center gap-1 text-muted-foreground text-xs hover:text-foreground"
+                >
+                  <Network className="size-3.5" aria-hidden="true" /> View as a graph
+                </Link>
+                <ExecutionView orgSlug={org.slug} tasks={executionTasks} />
+              </div>
             ) : (
               <EmptyState
                 title="No tasks yet"
