@@ -1,7 +1,10 @@
+import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
+import { e2eDb } from "./database";
 import { seedBoardTasks } from "./db";
 import { createProject, createTicket, field, signUp, waitForHydration } from "./fixtures";
+import { seedDiamondSpec } from "./seed-dashboard";
 
 const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -184,3 +187,81 @@ test("the theme button switches to dark and the pages stay accessible", async ({
   await expect(page.getByText("No tickets yet")).toBeVisible();
   await expectNoSeriousViolations(page, "tickets list, empty (dark via toggle)");
 });
+
+// The dashboard's pages (graph, task drawer, agents, costs, spec workspace): empty first,
+// then seeded with a running task graph and usage so each shows real content. A screenshot
+// of each is saved to test-results/screenshots/<page>-<theme>.png.
+for (const theme of ["light", "dark"] as const) {
+  test.describe(`dashboard, ${theme} theme`, () => {
+    test.use({ colorScheme: theme });
+
+    test(`graph, task drawer, agents, costs and spec workspace (${theme})`, async ({ page }) => {
+      test.slow();
+      const shot = (name: string) =>
+        page.screenshot({
+          path: path.join("test-results", "screenshots", `${name}-${theme}.png`),
+          fullPage: true,
+        });
+      const { orgSlug } = await signUp(page);
+      await waitForHydration(page);
+
+      await page.goto(`/${orgSlug}/graph`);
+      await expect(page.getByText("No task graph yet")).toBeVisible();
+      await expectNoSeriousViolations(page, `graph, empty (${theme})`);
+      await page.goto(`/${orgSlug}/agents`);
+      await expect(page.getByText("No agents running")).toBeVisible();
+      await expectNoSeriousViolations(page, `agents, empty (${theme})`);
+      await page.goto(`/${orgSlug}/costs`);
+      await expect(page.getByText("No model usage in this period")).toBeVisible();
+      await expectNoSeriousViolations(page, `costs, empty (${theme})`);
+
+      const db = e2eDb();
+      const seeded = await seedDiamondSpec(db, orgSlug).finally(() => db.$disconnect());
+
+      await page.goto(`/${orgSlug}/graph`);
+      const canvas = page.getByRole("application", { name: /^Dependency graph of/ });
+      await expect(canvas.locator(".react-flow__node")).toHaveCount(6);
+      await waitForHydration(page);
+      await expectNoSeriousViolations(page, `graph (${theme})`);
+      await shot("graph");
+
+      await canvas.getByRole("button", { name: /^Task 2:/ }).click();
+      const drawer = page.getByRole("dialog", { name: /Price rules engine/ });
+      await expect(drawer.getByRole("log")).toContainText("Running npm test");
+      await expectNoSeriousViolations(page, `task drawer (${theme})`);
+      await shot("task-drawer");
+      await page.keyboard.press("Escape");
+      await expect(drawer).toBeHidden();
+
+      await page.goto(`/${orgSlug}/agents`);
+      await expect(page.getByRole("log", { name: "Log of task 2" })).toContainText(
+        "Running npm test",
+      );
+      await expectNoSeriousViolations(page, `agents (${theme})`);
+      await shot("agents");
+
+      await page.goto(`/${orgSlug}/costs`);
+      await expect(page.getByRole("table", { name: "Cost and tokens by model" })).toContainText(
+        "claude-haiku-5-5",
+      );
+      await expect(page.locator(".recharts-bar-rectangle").first()).toBeVisible();
+      await expectNoSeriousViolations(page, `costs (${theme})`);
+      await shot("costs");
+
+      await page.goto(`/${orgSlug}/specs/${seeded.specId}?tab=execution`);
+      await expect(page.getByText("2 of 6 tasks done")).toBeVisible();
+      await waitForHydration(page);
+      await expectNoSeriousViolations(page, `spec workspace, execution (${theme})`);
+      await shot("workspace");
+
+      await page.goto(`/${orgSlug}/specs/${seeded.specId}?tab=tasks&view=graph`);
+      await expect(
+        page
+          .getByRole("application", { name: /^Planned task graph of/ })
+          .locator(".react-flow__node"),
+      ).toHaveCount(6);
+      await expectNoSeriousViolations(page, `spec workspace, tasks graph (${theme})`);
+      await shot("workspace-tasks-graph");
+    });
+  });
+}

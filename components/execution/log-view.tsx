@@ -17,7 +17,15 @@ const streamClass: Record<string, string> = {
 };
 
 /** A run's log in monospace; follows new lines until the reader scrolls up, and again at the bottom. */
-export function LogView({ lines }: { lines: Line[] }) {
+export function LogView({
+  lines,
+  className,
+  label = "Run log",
+}: {
+  lines: Line[];
+  className?: string;
+  label?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
 
@@ -30,7 +38,7 @@ export function LogView({ lines }: { lines: Line[] }) {
     <div
       ref={box}
       role="log"
-      aria-label="Run log"
+      aria-label={label}
       // A scrollable region must take focus so keyboard users can scroll it (axe: scrollable-region-focusable).
       // biome-ignore lint/a11y/noNoninteractiveTabindex: see above
       tabIndex={0}
@@ -38,7 +46,10 @@ export function LogView({ lines }: { lines: Line[] }) {
         const el = e.currentTarget;
         setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < 24);
       }}
-      className="h-[60vh] overflow-auto rounded-lg border bg-muted/40 p-3 font-mono text-xs leading-5"
+      className={cn(
+        "h-[60vh] overflow-auto rounded-lg border bg-muted/40 p-3 font-mono text-xs leading-5",
+        className,
+      )}
     >
       {lines.map((line) => (
         <div

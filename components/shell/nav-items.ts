@@ -1,6 +1,7 @@
 import {
   Activity,
   Bot,
+  Coins,
   FolderGit2,
   KanbanSquare,
   type LucideIcon,
@@ -25,5 +26,6 @@ export const navItems: NavItem[] = [
   { label: "Graph", segment: "graph", icon: Network, goKey: "g" },
   { label: "Activity", segment: "activity", icon: Activity, goKey: "a" },
   { label: "Agents", segment: "agents", icon: Bot, goKey: "n" },
+  { label: "Costs", segment: "costs", icon: Coins, goKey: "c" },
   { label: "Settings", segment: "settings", icon: Settings, goKey: "s" },
 ];

@@ -1,6 +1,36 @@
+import { List, Network } from "lucide-react";
+import Link from "next/link";
 import { PhaseBadge } from "@/components/ui/status-badge";
 import type { TasksContent } from "@/lib/specs/artifact-schemas";
 import { topologicalOrder } from "@/lib/tasks/graph";
+import { cn } from "@/lib/utils/cn";
+
+/** List | Graph: two links, so the choice is in the URL. */
+export function TasksViewToggle({ href, view }: { href: string; view: "list" | "graph" }) {
+  const options = [
+    { value: "list", label: "List", icon: List, to: href },
+    { value: "graph", label: "Graph", icon: Network, to: `${href}&view=graph` },
+  ] as const;
+  return (
+    <nav aria-label="Tasks view" className="flex w-fit gap-0.5 rounded-md border p-0.5">
+      {options.map((option) => (
+        <Link
+          key={option.value}
+          href={option.to}
+          aria-current={view === option.value ? "page" : undefined}
+          className={cn(
+            "flex items-center gap-1 rounded px-2 py-0.5 text-xs",
+            view === option.value
+              ? "bg-secondary font-medium text-secondary-foreground"
+              : "text-muted-foreground hover:text-foreground",
+          )}
+        >
+          <option.icon className="size-3.5" aria-hidden="true" /> {option.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
 
 /** The task graph as a list in dependency order: each task's phase, estimate, files, dependencies and requirements. */
 export function TasksView({ content }: { content: TasksContent }) {

@@ -1,18 +1,172 @@
-import { Network } from "lucide-react";
+import { List, Network, Plus } from "lucide-react";
 import type { Metadata } from "next";
-import { AwaitingWorkPage } from "@/components/shell/awaiting-work-page";
+import Link from "next/link";
+import { LiveRefresh } from "@/components/execution/live-refresh";
+import { GraphFilters, graphQuery } from "@/components/graph/graph-filters";
+import { GraphLegend } from "@/components/graph/graph-legend";
+import { GraphView } from "@/components/graph/graph-view";
+import { PageHeader } from "@/components/shell/page-header";
+import { TaskDrawerDetail } from "@/components/tasks/task-drawer-detail";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { isAppError } from "@/lib/api/app-error";
+import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
+import { db } from "@/lib/db/client";
+import { getTaskDetail } from "@/lib/execution/get-task-detail";
+import { can } from "@/lib/orgs/roles";
+import { getTaskGraph } from "@/lib/tasks/get-task-graph";
+import { layoutTaskGraph } from "@/lib/tasks/layout-task-graph";
+import { listGraphSpecs } from "@/lib/tasks/list-graph-specs";
 
 export const metadata: Metadata = { title: "Graph" };
 
-export default async function GraphPage({ params }: { params: Promise<{ org: string }> }) {
-  const { org } = await params;
+type Query = { spec?: string | string[]; project?: string | string[]; task?: string | string[] };
+const one = (value: string | string[] | undefined) =>
+  (Array.isArray(value) ? value[0] : value) || null;
+
+export default async function GraphPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string }>;
+  searchParams: Promise<Query>;
+}) {
+  const { org: orgSlug } = await params;
+  const query = await searchParams;
+  const { actor, org } = await requireOrgContext(orgSlug);
+  const basePath = `/${org.slug}/graph`;
+  const specs = await listGraphSpecs(db(), { actor });
+  const projectId = one(query.project);
+  const specId =
+    one(query.spec) ?? specs.find((s) => !projectId || s.project.id === projectId)?.id ?? null;
+  const crumbs = [{ label: org.name, href: `/${org.slug}/projects` }, { label: "Graph" }];
+
+  if (!specId) {
+    return (
+      <>
+        <PageHeader
+          crumbs={crumbs}
+          actions={
+            specs.length ? (
+              <GraphFilters basePath={basePath} specs={specs} projectId={projectId} specId={null} />
+            ) : null
+          }
+        />
+        <main className="p-6">
+          <h1 className="sr-only">Graph</h1>
+          <EmptyState
+            icon={<Network />}
+            title={projectId ? "No task graph in this project yet" : "No task graph yet"}
+            description="When a ticket's spec is approved, its tasks and their dependencies are drawn here, with the critical path highlighted. File a ticket to start."
+            action={
+              can(actor.role, "write") ? (
+                <Button asChild size="sm">
+                  <Link href={`/${org.slug}/tickets/new`}>
+                    <Plus aria-hidden="true" /> New ticket
+                  </Link>
+                </Button>
+              ) : null
+            }
+          />
+        </main>
+      </>
+    );
+  }
+
+  const graph = await orNotFound(getTaskGraph(db(), { actor, input: { specId } }));
+  // Positions depend only on the graph's shape; a live refresh reuses them (see layoutTaskGraph).
+  const positions = layoutTaskGraph(graph.nodes);
+  const taskId = one(query.task);
+  const renderedAt = new Date();
+  const here = `${basePath}${graphQuery({ project: projectId, spec: graph.spec.id })}`;
+  const drawer = taskId ? await drawerFor(taskId) : null;
+
+  async function drawerFor(id: string) {
+    try {
+      const detail = await getTaskDetail(db(), { actor, taskId: id, logLimit: 20 });
+      return (
+        <TaskDrawerDetail
+          detail={detail}
+          canWrite={can(actor.role, "write")}
+          renderedAt={renderedAt}
+          drawerHref={(depId) => `${here}${here.includes("?") ? "&" : "?"}task=${depId}`}
+          pageHref={`/${org.slug}/tasks/${id}`}
+        />
+      );
+    } catch (error) {
+      if (isAppError(error) && error.code === "NOT_FOUND") {
+        return <p className="text-muted-foreground text-sm">This task does not exist here.</p>;
+      }
+      throw error;
+    }
+  }
+
+  const { criticalPath } = graph;
   return (
-    <AwaitingWorkPage
-      orgSlug={org}
-      title="Graph"
-      icon={<Network />}
-      emptyTitle="No task graph yet"
-      description="When a ticket's spec is approved, its tasks and their dependencies are drawn here, with the critical path highlighted. File a ticket to start."
-    />
+    <>
+      <PageHeader
+        crumbs={[
+          ...crumbs.slice(0, 1),
+          { label: "Graph", href: basePath },
+          { label: graph.spec.title },
+        ]}
+        actions={
+          <GraphFilters
+            basePath={basePath}
+            specs={specs}
+            projectId={projectId}
+            specId={graph.spec.id}
+          />
+        }
+      />
+      <LiveRefresh active={graph.active} />
+      <main className="flex h-[calc(100dvh-3rem)] min-h-96 flex-col">
+        <div className="flex flex-wrap items-center gap-x-5 gap-y-1 border-b px-4 py-2 text-xs">
+          <h1 className="font-semibold text-sm">
+            <Link href={`/${org.slug}/specs/${graph.spec.id}`} className="hover:underline">
+              {graph.spec.title}
+            </Link>
+            <span className="sr-only"> — dependency graph</span>
+          </h1>
+          <p className="text-muted-foreground" aria-live="polite">
+            {graph.done} of {graph.nodes.length} tasks done
+          </p>
+          {criticalPath.keys.length > 1 ? (
+            <p className="text-muted-foreground">
+              Critical path{" "}
+              <span className="font-mono text-foreground">{criticalPath.keys.join(" → ")}</span> (
+              {criticalPath.minutes} min)
+            </p>
+          ) : null}
+          <GraphLegend />
+          <Link
+            href={`/${org.slug}/specs/${graph.spec.id}?tab=execution`}
+            className="ml-auto inline-flex items-center gap-1 text-muted-foreground hover:text-foreground"
+          >
+            <List className="size-3.5" aria-hidden="true" /> List view
+          </Link>
+        </div>
+        {graph.nodes.length ? (
+          <GraphView
+            orgSlug={org.slug}
+            nodes={graph.nodes}
+            edges={graph.edges}
+            positions={positions}
+            label={`Dependency graph of ${graph.spec.title}`}
+            drawerTaskId={taskId}
+            drawer={drawer}
+            className="flex-1"
+          />
+        ) : (
+          <div className="p-6">
+            <EmptyState
+              icon={<Network />}
+              title="This spec has no tasks yet"
+              description="Its tasks appear here once its task graph is approved."
+            />
+          </div>
+        )}
+      </main>
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { Download } from "lucide-react";
+import { Download, Network } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ExecutionView } from "@/components/execution/execution-view";
@@ -11,7 +11,8 @@ import { RequirementsView } from "@/components/specs/requirements-view";
 import { SpecActions } from "@/components/specs/spec-actions";
 import { SpecBudget } from "@/components/specs/spec-budget";
 import { SpecHistory } from "@/components/specs/spec-history";
-import { TasksView } from "@/components/specs/tasks-view";
+import { TasksGraph } from "@/components/specs/tasks-graph";
+import { TasksView, TasksViewToggle } from "@/components/specs/tasks-view";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -46,13 +47,13 @@ export default async function SpecPage({
   searchParams,
 }: {
   params: Promise<{ org: string; specId: string }>;
-  searchParams: Promise<{ tab?: string }>;
+  searchParams: Promise<{ tab?: string; view?: string }>;
 }) {
   const { org: orgSlug, specId } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
   const spec = await orNotFound(getSpec(db(), { actor, specId }));
   const statePhase = phaseOfState(spec.state);
-  const { tab: tabParam } = await searchParams;
+  const { tab: tabParam, view } = await searchParams;
   const requested = tabs.find((t) => t.param === tabParam);
   const tab =
     requested ??
@@ -205,7 +206,15 @@ export default async function SpecPage({
         {showExecution ? (
           <section aria-label="Execution">
             {executionTasks.length ? (
-              <ExecutionView orgSlug={org.slug} tasks={executionTasks} />
+              <div className="grid gap-2">
+                <Link
+                  href={`/${org.slug}/graph?spec=${spec.id}`}
+                  className="flex w-fit items-center gap-1 text-muted-foreground text-xs hover:text-foreground"
+                >
+                  <Network className="size-3.5" aria-hidden="true" /> View as a graph
+                </Link>
+                <ExecutionView orgSlug={org.slug} tasks={executionTasks} />
+              </div>
             ) : (
               <EmptyState
                 title="No tasks yet"
@@ -231,7 +240,20 @@ export default async function SpecPage({
                     <DesignView content={designContentSchema.parse(current.content)} />
                   ) : null}
                   {tab.phase === "TASKS" ? (
-                    <TasksView content={tasksContentSchema.parse(current.content)} />
+                    <>
+                      <TasksViewToggle
+                        href={`/${org.slug}/specs/${spec.id}?tab=tasks`}
+                        view={view === "graph" ? "graph" : "list"}
+                      />
+                      {view === "graph" ? (
+                        <TasksGraph
+                          content={tasksContentSchema.parse(current.content)}
+                          title={spec.title}
+                        />
+                      ) : (
+                        <TasksView content={tasksContentSchema.parse(current.content)} />
+                      )}
+                    </>
                   ) : null}
                 </div>
               ) : (
