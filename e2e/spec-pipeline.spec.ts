@@ -192,8 +192,8 @@ test("a spec goes from ticket to approved requirements, design and tasks, then a
     await page
       .getByRole("main")
       .getByRole("region", { name: "Execution" })
+      .locator('[data-task-key="1"]')
       .getByRole("link")
-      .first()
       .click();
     await expect(page).toHaveURL(/\/tasks\/tsk_/);
     await expect(page.getByRole("log", { name: "Run log" })).toContainText("offline agent");
@@ -402,7 +402,7 @@ test("a task whose command-line agent fails shows why, and a person can retry it
   await page.getByRole("button", { name: "Retry task" }).click();
   await expect(page.getByText("Task queued again")).toBeVisible();
   // It runs again (and, with the same broken command, fails again): a second run in its history.
-  await page.getByRole("link", { name: "Cost" }).click();
+  await page.getByRole("link", { name: "Cost", exact: true }).click();
   await expect(page.getByRole("row", { name: /#1/ })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole("row")).toHaveCount(3, { timeout: 30_000 });
 });
