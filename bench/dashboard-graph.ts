@@ -138,11 +138,9 @@ try {
   );
 
   // ─── layout alone (what the server does on a cold cache) ─────────────────────
-  const layoutInput = [...ids.entries()].map(([key, id]) => ({
-    id,
-    dependsOnIds: dag.find((node) => node.key === key)!.dependsOn.map((dep) => ids.get(dep)!),
-  }));
-  const layoutTimes = [0, 1, 2].map(() => {
+  // The first layout in a process also pays for compiling dagre; the server pays it once.
+  const layoutInput = dag;
+  const layoutTimes = [0, 1, 2, 3].map(() => {
     const started = performance.now();
     computeLayout(layoutInput);
     return performance.now() - started;
@@ -202,16 +200,13 @@ try {
     const node = page.locator(".react-flow__node").first();
     await node.waitFor({ state: "visible", timeout: 60_000 });
     const drawn = performance.now() - started;
-    // Interactive = hydrated: a click on a node opens the task drawer.
-    for (;;) {
-      await node.click();
-      const opened = await page
-        .getByRole("dialog")
-        .waitFor({ state: "visible", timeout: 250 })
-        .then(() => true)
-        .catch(() => false);
-      if (opened) break;
+    // Interactive = hydrated: a click on a node opens the task drawer. A click that lands
+    // before hydration does nothing, so click until the drawer shows.
+    const dialog = page.getByRole("dialog");
+    while (!(await dialog.isVisible())) {
       if (performance.now() - started > 60_000) throw new Error("the drawer never opened");
+      await node.click({ timeout: 1_000 }).catch(() => {});
+      await dialog.waitFor({ state: "visible", timeout: 150 }).catch(() => {});
     }
     const interactive = performance.now() - started;
     const ttfb = await page.evaluate(() => {

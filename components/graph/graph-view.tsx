@@ -4,7 +4,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import type * as React from "react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { TaskDrawer } from "@/components/tasks/task-drawer";
-import type { TaskGraphEdge, TaskGraphNode } from "@/lib/tasks/build-task-graph";
+import type { TaskGraphNode } from "@/lib/tasks/build-task-graph";
 import { TaskGraph } from "./task-graph";
 import { blockingReason } from "./task-node";
 
@@ -16,7 +16,7 @@ import { blockingReason } from "./task-node";
 export function GraphView({
   orgSlug,
   nodes,
-  edges,
+  criticalPath,
   positions,
   label,
   drawerTaskId,
@@ -25,7 +25,7 @@ export function GraphView({
 }: {
   orgSlug: string;
   nodes: TaskGraphNode[];
-  edges: TaskGraphEdge[];
+  criticalPath: string[];
   positions: Record<string, { x: number; y: number }>;
   label: string;
   /** The task the server rendered `drawer` for (the URL's `task`), if any. */
@@ -59,9 +59,9 @@ export function GraphView({
   // refresh may have redrawn it).
   const opener = useRef<string | null>(null);
   const openTask = useCallback(
-    (id: string) => {
-      opener.current = id;
-      setTask(id);
+    (task: TaskGraphNode) => {
+      opener.current = task.key;
+      setTask(task.id);
     },
     [setTask],
   );
@@ -91,7 +91,7 @@ export function GraphView({
     <>
       <TaskGraph
         nodes={nodes}
-        edges={edges}
+        criticalPath={criticalPath}
         positions={positions}
         onOpenTask={openTask}
         label={label}

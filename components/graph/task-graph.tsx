@@ -12,8 +12,8 @@ import {
   ReactFlow,
   type ReactFlowInstance,
 } from "@xyflow/react";
-import { useCallback, useMemo, useRef } from "react";
-import type { TaskGraphEdge, TaskGraphNode } from "@/lib/tasks/build-task-graph";
+import { useCallback, useMemo, useRef, useSyncExternalStore } from "react";
+import { type TaskGraphNode, taskGraphEdges } from "@/lib/tasks/build-task-graph";
 import { GRAPH_NODE_HEIGHT, GRAPH_NODE_WIDTH } from "@/lib/tasks/graph-node-size";
 import { cn } from "@/lib/utils/cn";
 import { type TaskFlowNode, TaskNode, taskNodeLabel } from "./task-node";
@@ -38,15 +38,19 @@ const readOnlyLabels = {
   "node.a11yDescription.keyboardDisabled": "A planned task.",
 };
 
+const noSubscription = () => () => {};
+
 /** Below this zoom a whole graph is unreadable: start at its beginning instead. */
 const READABLE_ZOOM = 0.35;
 
 export interface TaskGraphProps {
   nodes: TaskGraphNode[];
-  edges: TaskGraphEdge[];
+  /** Keys of the critical path, in order (the edges are derived here, not sent). */
+  criticalPath: string[];
+  /** Top-left of each card, by task key. */
   positions: Record<string, { x: number; y: number }>;
-  /** Called with a task id when a node is clicked or Enter is pressed on it. */
-  onOpenTask?: (taskId: string) => void;
+  /** Called with the task when its node is clicked or Enter is pressed on it. */
+  onOpenTask?: (task: TaskGraphNode) => void;
   /** The canvas's accessible name, e.g. "Dependency graph of Search". */
   label: string;
   className?: string;
@@ -59,7 +63,7 @@ export interface TaskGraphProps {
  */
 export function TaskGraph({
   nodes,
-  edges,
+  criticalPath,
   positions,
   onOpenTask,
   label,
@@ -71,14 +75,15 @@ export function TaskGraph({
   const flowNodes = useMemo(() => {
     const next = new Map<string, { signature: string; node: TaskFlowNode }>();
     const list = nodes.map((task) => {
-      const position = positions[task.id] ?? { x: 0, y: 0 };
+      const position = positions[task.key] ?? { x: 0, y: 0 };
       const signature = `${JSON.stringify(task)}@${position.x},${position.y}:${interactive}`;
-      const kept = previous.current.get(task.id);
+      const kept = previous.current.get(task.key);
       const node: TaskFlowNode =
         kept && kept.signature === signature
           ? kept.node
           : {
-              id: task.id,
+              // Keys are unique in a spec and short: ids, edges and test ids stay readable.
+              id: task.key,
               type: "task",
               position,
               data: task,
@@ -92,7 +97,7 @@ export function TaskGraph({
               ariaLabel: taskNodeLabel(task),
               className: `status-${task.status}`,
             };
-      next.set(task.id, { signature, node });
+      next.set(task.key, { signature, node });
       return node;
     });
     previous.current = next;
@@ -101,7 +106,7 @@ export function TaskGraph({
 
   const flowEdges = useMemo(
     (): Edge[] =>
-      edges.map((edge) => ({
+      taskGraphEdges(nodes, criticalPath).map((edge) => ({
         id: edge.id,
         source: edge.source,
         target: edge.target,
@@ -109,12 +114,19 @@ export function TaskGraph({
         selectable: false,
         focusable: false,
         className: cn(edge.critical && "is-critical", edge.blocked && "is-blocked"),
-        ariaLabel: `Task ${edge.targetKey} depends on task ${edge.sourceKey}`,
+        ariaLabel: `Task ${edge.target} depends on task ${edge.source}`,
       })),
-    [edges],
+    [nodes, criticalPath],
   );
 
-  const open = useCallback((id: string | undefined) => id && onOpenTask?.(id), [onOpenTask]);
+  const byKey = useMemo(() => new Map(nodes.map((task) => [task.key, task])), [nodes]);
+  const open = useCallback(
+    (key: string | undefined) => {
+      const task = key ? byKey.get(key) : undefined;
+      if (task) onOpenTask?.(task);
+    },
+    [byKey, onOpenTask],
+  );
   const container = useRef<HTMLDivElement>(null);
 
   const onInit = useCallback(
@@ -142,6 +154,28 @@ export function TaskGraph({
     [positions],
   );
 
+  // Drawn in the browser only: on the server React Flow knows no viewport and would render
+  // every node (a megabyte of HTML for 500 tasks) only for hydration to throw most away.
+  const mounted = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+  if (!mounted) {
+    return (
+      <div
+        ref={container}
+        className={cn(
+          "task-graph relative flex h-full min-h-80 w-full items-center justify-center",
+          className,
+        )}
+      >
+        <p role="status" className="text-muted-foreground text-sm">
+          Drawing {nodes.length} tasks…
+        </p>
+      </div>
+    );
+  }
   return (
     <div ref={container} className={cn("task-graph relative h-full min-h-80 w-full", className)}>
       <ReactFlow<TaskFlowNode, Edge>

@@ -19,7 +19,7 @@ export function TasksGraph({ content, title }: { content: TasksContent; title: s
       <div className="h-[60vh] min-h-80 overflow-hidden rounded-lg border">
         <TaskGraph
           nodes={graph.nodes}
-          edges={graph.edges}
+          criticalPath={graph.criticalPath.keys}
           positions={positions}
           label={`Planned task graph of ${title}`}
         />

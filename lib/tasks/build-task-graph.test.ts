@@ -35,7 +35,7 @@ describe("buildTaskGraph", () => {
       // Every dependency done: ready to be queued, not blocked.
       "5": [],
     });
-    expect(graph.edges.filter((e) => e.blocked).map((e) => e.id)).toEqual(["t1->t2"]);
+    expect(graph.edges.filter((e) => e.blocked).map((e) => e.id)).toEqual(["1->2"]);
     expect(graph.active).toBe(false);
   });
 
@@ -59,7 +59,7 @@ describe("buildTaskGraph", () => {
   it("leaves out dependencies on tasks it was not given", () => {
     const graph = buildTaskGraph([task("2", ["1"], "PENDING")]);
     expect(graph.edges).toEqual([]);
-    expect(graph.nodes[0]!.dependsOnIds).toEqual([]);
+    expect(graph.nodes[0]!.dependsOn).toEqual([]);
   });
 });
 

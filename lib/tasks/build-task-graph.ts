@@ -30,21 +30,20 @@ export type TaskGraphNode = {
   phase: TaskPhase;
   estimateMinutes: number | null;
   attentionReason: string | null;
-  /** Ids of the tasks this one depends on (the layout's edges). */
-  dependsOnIds: string[];
+  /** Keys of the tasks this one depends on (keys are unique in a spec and short to send). */
+  dependsOn: string[];
   /** A waiting task's unmet dependencies (not done yet), with their status; empty otherwise. */
   blockedBy: { key: string; status: GraphTaskStatus }[];
   critical: boolean;
 };
 
 export interface TaskGraphEdge {
-  /** `<dependency id>-><dependent id>` */
+  /** `<dependency key>-><dependent key>` */
   id: string;
-  /** The dependency: it runs first, so it sits on the left. */
+  /** The dependency's key: it runs first, so it sits on the left. */
   source: string;
+  /** The dependent's key. */
   target: string;
-  sourceKey: string;
-  targetKey: string;
   /** Either end is running or verifying. */
   running: boolean;
   /** The dependent waits on this edge's dependency. */
@@ -92,7 +91,6 @@ export function buildTaskGraph(tasks: readonly GraphTaskInput[]): BuiltTaskGraph
     if (!(error instanceof DependencyCycleError)) throw error;
   }
   const onPath = new Set(path.path);
-  const criticalEdges = new Set(path.path.slice(1).map((key, i) => `${path.path[i]}->${key}`));
   const reasons = blockingReasons(
     graphNodes,
     new Map(tasks.map((task) => [task.key, task.status as string])),
@@ -101,7 +99,7 @@ export function buildTaskGraph(tasks: readonly GraphTaskInput[]): BuiltTaskGraph
     [...reasons.keys()].filter((key) => byKey.get(key)?.status === "PENDING"),
   );
 
-  const nodes: TaskGraphNode[] = ordered.map(({ key }) => {
+  const nodes: TaskGraphNode[] = ordered.map(({ key, dependsOn }) => {
     const task = byKey.get(key)!;
     return {
       id: task.id,
@@ -111,29 +109,14 @@ export function buildTaskGraph(tasks: readonly GraphTaskInput[]): BuiltTaskGraph
       phase: task.phase,
       estimateMinutes: task.estimateMinutes,
       attentionReason: task.attentionReason,
-      dependsOnIds: task.dependsOnIds.filter((id) => byId.has(id)),
+      dependsOn,
       blockedBy: blocked.has(key)
         ? (reasons.get(key) ?? []).map((dep) => ({ key: dep, status: byKey.get(dep)!.status }))
         : [],
       critical: onPath.has(key),
     };
   });
-
-  const edges: TaskGraphEdge[] = nodes.flatMap((node) =>
-    node.dependsOnIds.map((sourceId) => {
-      const source = byId.get(sourceId)!;
-      return {
-        id: `${sourceId}->${node.id}`,
-        source: sourceId,
-        target: node.id,
-        sourceKey: source.key,
-        targetKey: node.key,
-        running: RUNNING.has(source.status) || RUNNING.has(node.status),
-        blocked: blocked.has(node.key) && source.status !== "DONE",
-        critical: criticalEdges.has(`${source.key}->${node.key}`),
-      };
-    }),
-  );
+  const edges = taskGraphEdges(nodes, path.path);
 
   return {
     nodes,
@@ -142,6 +125,36 @@ export function buildTaskGraph(tasks: readonly GraphTaskInput[]): BuiltTaskGraph
     done: tasks.filter((task) => task.status === "DONE").length,
     active: tasks.some((task) => ACTIVE.has(task.status)),
   };
+}
+
+/**
+ * The edges of a graph, from its nodes and its critical path: derived, so the server
+ * sends nodes only and the browser draws the edges (a 500-task graph has ~1,000).
+ */
+export function taskGraphEdges(
+  nodes: readonly TaskGraphNode[],
+  criticalKeys: readonly string[],
+): TaskGraphEdge[] {
+  const byKey = new Map(nodes.map((node) => [node.key, node]));
+  const critical = new Set(criticalKeys.slice(1).map((key, i) => `${criticalKeys[i]}->${key}`));
+  return nodes.flatMap((node) => {
+    const waitsOn = new Set(node.blockedBy.map((dep) => dep.key));
+    return node.dependsOn.flatMap((sourceKey) => {
+      const source = byKey.get(sourceKey);
+      if (!source) return [];
+      const id = `${sourceKey}->${node.key}`;
+      return [
+        {
+          id,
+          source: sourceKey,
+          target: node.key,
+          running: RUNNING.has(source.status) || RUNNING.has(node.status),
+          blocked: waitsOn.has(sourceKey),
+          critical: critical.has(id),
+        },
+      ];
+    });
+  });
 }
 
 /**

@@ -51,11 +51,15 @@ describe("getTaskGraph", () => {
     });
     expect(graph.spec.id).toBe(scope.specId);
     expect(graph.nodes.map((n) => n.key)).toEqual(["1", "2", "3", "4", "5", "6"]);
-    expect(graph.edges.map((e) => `${e.sourceKey}->${e.targetKey}`).sort()).toEqual(
+    expect(graph.edges.map((e) => e.id).sort()).toEqual(
       ["1->2", "1->3", "1->4", "2->5", "3->5", "4->5", "5->6"].sort(),
     );
-    const edge = graph.edges.find((e) => e.sourceKey === "4" && e.targetKey === "5")!;
-    expect(edge).toMatchObject({ source: ids.get("4"), target: ids.get("5") });
+    expect(graph.edges.find((e) => e.id === "4->5")).toMatchObject({ source: "4", target: "5" });
+    // Nodes carry the task's id (for the drawer) and its dependencies by key.
+    expect(graph.nodes.find((n) => n.key === "5")).toMatchObject({
+      id: ids.get("5"),
+      dependsOn: ["2", "3", "4"],
+    });
     expect(graph.done).toBe(2);
     expect(graph.active).toBe(true);
   });
@@ -76,7 +80,7 @@ describe("getTaskGraph", () => {
     const flagged = (flag: "blocked" | "running" | "critical") =>
       graph.edges
         .filter((e) => e[flag])
-        .map((e) => `${e.sourceKey}->${e.targetKey}`)
+        .map((e) => e.id)
         .sort();
     expect(flagged("blocked")).toEqual(["2->5", "4->5", "5->6"]);
     expect(flagged("running")).toEqual(["1->2", "2->5"]);
@@ -92,7 +96,7 @@ describe("getTaskGraph", () => {
     expect(
       graph.edges
         .filter((e) => e.critical)
-        .map((e) => `${e.sourceKey}->${e.targetKey}`)
+        .map((e) => e.id)
         .sort(),
     ).toEqual(["1->2", "2->5", "5->6"]);
   });

@@ -150,7 +150,7 @@ export default async function GraphPage({
           <GraphView
             orgSlug={org.slug}
             nodes={graph.nodes}
-            edges={graph.edges}
+            criticalPath={criticalPath.keys}
             positions={positions}
             label={`Dependency graph of ${graph.spec.title}`}
             drawerTaskId={taskId}
