@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { generateGithubAppKey } from "./lib/testing/fake-github-api";
 
 // Debian's Chromium where it is installed (CI, this machine); else Playwright's own browser.
 const debianChromium = "/usr/bin/chromium";
@@ -20,6 +21,20 @@ export const fakeStripe = {
   webhookSecret: "whsec_trellis_e2e_webhook_secret_000000",
   pricePro: "price_1TrellisE2ePro",
   priceTeam: "price_1TrellisE2eTeam",
+};
+
+// The GitHub App talks to a local server that speaks GitHub's REST API and plays its install page
+// (lib/testing/fake-github-api.ts), started by e2e/github-app.spec.ts; other specs never call it
+// (Settings reads installations from the database and asks GitHub only about connected ones).
+// The app's key is made once per run: this file is loaded again in each worker, which inherits
+// the runner's environment, so the web server and the fake hold the same key.
+process.env.E2E_GITHUB_APP_PRIVATE_KEY ??= generateGithubAppKey();
+export const fakeGithubApp = {
+  port: 3113,
+  appId: "313113",
+  slug: "trellis-e2e",
+  privateKey: process.env.E2E_GITHUB_APP_PRIVATE_KEY,
+  webhookSecret: "e2e-github-webhook-secret-3113",
 };
 
 export default defineConfig({
@@ -73,6 +88,12 @@ export default defineConfig({
       STRIPE_API_HOST: "127.0.0.1",
       STRIPE_API_PORT: String(fakeStripe.port),
       STRIPE_API_PROTOCOL: "http",
+      GITHUB_APP_ID: fakeGithubApp.appId,
+      GITHUB_APP_SLUG: fakeGithubApp.slug,
+      GITHUB_APP_PRIVATE_KEY: fakeGithubApp.privateKey,
+      GITHUB_WEBHOOK_SECRET: fakeGithubApp.webhookSecret,
+      GITHUB_API_URL: `http://127.0.0.1:${fakeGithubApp.port}`,
+      GITHUB_WEB_URL: `http://127.0.0.1:${fakeGithubApp.port}`,
     },
   },
 });

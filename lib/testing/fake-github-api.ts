@@ -84,16 +84,31 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Starts the fake on a free port with a fresh RSA key for the app. */
+/** A fresh RSA key for a GitHub App (PEM, as GitHub hands it out). */
+export function generateGithubAppKey(): string {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+}
+
+/**
+ * Starts the fake, on a free port and with a fresh RSA key for the app unless told otherwise (an
+ * app server started before the fake needs the port and the key up front).
+ */
 export async function startFakeGithubApi(
-  options: { appId?: string; appSlug?: string; tokenTtlMs?: number } = {},
+  options: {
+    appId?: string;
+    appSlug?: string;
+    tokenTtlMs?: number;
+    port?: number;
+    /** The app's private key (PEM). */
+    privateKey?: string;
+  } = {},
 ): Promise<FakeGithubApi> {
   const appId = options.appId ?? "424242";
   const appSlug = options.appSlug ?? "trellis-test";
   const tokenTtlMs = options.tokenTtlMs ?? 60 * 60 * 1000;
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const privatePem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-  const verifyKey = createPublicKey(publicKey.export({ type: "spki", format: "pem" }));
+  const privatePem = options.privateKey ?? generateGithubAppKey();
+  const verifyKey = createPublicKey(privatePem);
   const gitRoot = mkdtempSync(path.join(os.tmpdir(), "trellis-fake-github-"));
 
   const installations = new Map<number, FakeInstallation>();
@@ -463,7 +478,10 @@ export async function startFakeGithubApi(
     };
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     ...fake,

@@ -9,10 +9,13 @@ import { getActor } from "@/lib/orgs/get-actor";
 
 export const dynamic = "force-dynamic";
 
-export const GET = routeHandler(async (request: Request) => {
-  const url = new URL(request.url);
-  const userId = await findRequestUserId(db(), request);
-  if (!userId) return signInRedirect(request);
-  const { actor } = await getActor(db(), { userId, orgSlug: url.searchParams.get("org") ?? "" });
-  return NextResponse.redirect(githubInstallUrl({ actor }), 303);
-});
+export const GET = routeHandler(
+  async (request: Request) => {
+    const url = new URL(request.url);
+    const userId = await findRequestUserId(db(), request);
+    if (!userId) return signInRedirect(request);
+    const { actor } = await getActor(db(), { userId, orgSlug: url.searchParams.get("org") ?? "" });
+    return NextResponse.redirect(githubInstallUrl({ actor }), 303);
+  },
+  { errorPage: { title: "GitHub cannot be connected" } },
+);

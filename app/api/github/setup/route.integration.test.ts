@@ -80,6 +80,26 @@ describe("GET /api/github/setup", () => {
     expect(expired.status).toBe(403);
     expect((await expired.json()).error.message).toMatch(/expired/);
 
+    // A browser (GitHub sends one back here) gets the reason as a page, not as JSON.
+    const inBrowser = await GET(
+      new Request(
+        `http://localhost/api/github/setup?installation_id=101&setup_action=install&state=${encodeURIComponent(adas)}`,
+        {
+          headers: {
+            cookie: await cookie(mallory.user.id),
+            accept: "text/html,application/xhtml+xml,*/*;q=0.8",
+          },
+        },
+      ),
+    );
+    expect(inBrowser.status).toBe(403);
+    expect(inBrowser.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const page = await inBrowser.text();
+    expect(page).toContain("<h1>GitHub was not connected</h1>");
+    expect(page).toContain(
+      '<p role="alert">This GitHub installation link was made for someone else. Start again from Settings.</p>',
+    );
+
     expect(await stored()).toEqual([]);
   });
 
