@@ -2,6 +2,7 @@ import "server-only";
 import { notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { runVerifications } from "./run-verifications";
 
 /** One run (a task's attempt or a spec phase) with its verifications; another organization's is NOT_FOUND. */
 export async function getRun(db: Db, options: { actor: Actor; runId: string }) {
@@ -9,18 +10,7 @@ export async function getRun(db: Db, options: { actor: Actor; runId: string }) {
   const run = await db.run.findFirst({
     where: { id: options.runId, orgId: options.actor.orgId },
     include: {
-      verifications: {
-        orderBy: { createdAt: "asc" },
-        select: {
-          id: true,
-          kind: true,
-          command: true,
-          exitCode: true,
-          passed: true,
-          output: true,
-          durationMs: true,
-        },
-      },
+      verifications: runVerifications,
     },
   });
   if (!run) throw notFound("Run");

@@ -2,6 +2,7 @@ import "server-only";
 import { notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { runVerifications } from "./run-verifications";
 
 /** A task with its dependencies, the guardian's interventions, its runs (newest first), the latest run's log, verification and cost. */
 export async function getTaskDetail(
@@ -43,18 +44,7 @@ export async function getTaskDetail(
           outputTokens: true,
           startedAt: true,
           finishedAt: true,
-          verifications: {
-            orderBy: { createdAt: "asc" },
-            select: {
-              id: true,
-              kind: true,
-              command: true,
-              exitCode: true,
-              passed: true,
-              output: true,
-              durationMs: true,
-            },
-          },
+          verifications: runVerifications,
         },
       },
     },

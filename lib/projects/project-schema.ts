@@ -83,6 +83,13 @@ export type CreateProjectInput = z.input<typeof createProjectSchema>;
 
 export const updateProjectSchema = projectFieldsSchema
   .partial()
-  .extend({ projectId: z.string().min(1) })
+  .extend({
+    projectId: z.string().min(1),
+    // An update changes only what it names: without these, .partial() would keep the
+    // defaults and an update that leaves the approval modes out would reset them to manual.
+    approvalRequirements: approvalMode.optional(),
+    approvalDesign: approvalMode.optional(),
+    approvalTasks: approvalMode.optional(),
+  })
   .superRefine(requireRepository(false));
 export type UpdateProjectInput = z.input<typeof updateProjectSchema>;
