@@ -35,17 +35,31 @@ export interface ClaimedTask {
   leaseExpiresAt: Date;
 }
 
-// The plan table as two parallel arrays, so SQL can look a plan's limit up by name.
-const planNames = Object.keys(plans);
-const planCaps = Object.values(plans).map((limits) => limits.concurrentAgents);
-const planRuns = Object.values(plans).map((limits) => limits.runsPerMonth);
+/**
+ * A plan limit of organization `o` as a SQL expression over its plan, written from the plan table
+ * into the statement (constants, not parameters: nothing to send or bind on every claim).
+ */
+const planLimit = (limit: "concurrentAgents" | "runsPerMonth") =>
+  Prisma.raw(
+    `CASE o.plan ${Object.entries(plans)
+      .map(([plan, limits]) => `WHEN '${plan}' THEN ${Math.trunc(limits[limit])}`)
+      .join(" ")} END`,
+  );
+const concurrentAgentsOf = planLimit("concurrentAgents");
+const runsPerMonthOf = planLimit("runsPerMonth");
+const isBlocked = Prisma.raw(
+  `o."subscriptionStatus" IN (${blockingStatuses.map((status) => `'${status}'`).join(", ")})`,
+);
 
 /**
  * Organizations locked beyond `limit`, so that one with nothing to give right now
  * (every queued task backing off, or its row changed since this statement's
- * snapshot) does not leave the claim empty while others have work.
+ * snapshot) does not leave the claim empty while others have work. One is enough:
+ * such an organization leaves the head of the rotation (see rotate), so the next
+ * claim finds the one behind it; each spare costs a locked row and its lookups on
+ * every claim.
  */
-const SPARE_TURNS = 3;
+const SPARE_TURNS = 1;
 
 /**
  * Tasks of projects pinned to runners by label go to self-hosted runners only
@@ -74,7 +88,7 @@ const pinnedToRunners = (task: "t" | "q") =>
  * (or when work arrived) — so the least recently served goes first, and the cost
  * of a claim does not grow with the number of organizations or tasks.
  *
- *  turn     The next `limit` + 3 organizations in the rotation with room
+ *  turn     The next `limit` + 1 organizations in the rotation with room
  *           (activeTasks < plan limit), walking the index on (claimTurnAt, id),
  *           locked FOR NO KEY UPDATE SKIP LOCKED: a claimer skips an organization
  *           another one is claiming for and takes the next, so claims for one
@@ -132,13 +146,13 @@ export async function claimTasks(
     WITH
     turn AS (
       SELECT o.id, o."claimTurnAt", o."activeTasks" AS active,
-        (${planCaps}::int[])[array_position(${planNames}::text[], o.plan::text)] AS cap,
-        (${planRuns}::int[])[array_position(${planNames}::text[], o.plan::text)] AS "runCap",
-        o."subscriptionStatus"::text = ANY(${blockingStatuses}::text[]) AS blocked,
+        ${concurrentAgentsOf} AS cap,
+        ${runsPerMonthOf} AS "runCap",
+        ${isBlocked} AS blocked,
         o.xmin = (SELECT seen.xmin FROM "Organization" seen WHERE seen.id = o.id) AS fresh
       FROM "Organization" o
       WHERE o."claimTurnAt" <= GREATEST(${now}::timestamptz, statement_timestamp())
-        AND o."activeTasks" < (${planCaps}::int[])[array_position(${planNames}::text[], o.plan::text)]
+        AND o."activeTasks" < ${concurrentAgentsOf}
       ORDER BY o."claimTurnAt", o.id
       LIMIT ${limit + SPARE_TURNS}
       FOR NO KEY UPDATE OF o SKIP LOCKED
