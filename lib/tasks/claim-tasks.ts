@@ -54,12 +54,11 @@ const isBlocked = Prisma.raw(
 /**
  * Organizations locked beyond `limit`, so that one with nothing to give right now
  * (every queued task backing off, or its row changed since this statement's
- * snapshot) does not leave the claim empty while others have work. One is enough:
- * such an organization leaves the head of the rotation (see rotate), so the next
- * claim finds the one behind it; each spare costs a locked row and its lookups on
- * every claim.
+ * snapshot) does not leave the claim empty while others have work. With 20
+ * claimers at the head of the rotation, rows changed since the snapshot are
+ * common: one spare left most claimers empty-handed in bench/scheduler.
  */
-const SPARE_TURNS = 1;
+const SPARE_TURNS = 3;
 
 /**
  * Tasks of projects pinned to runners by label go to self-hosted runners only
@@ -88,7 +87,7 @@ const pinnedToRunners = (task: "t" | "q") =>
  * (or when work arrived) — so the least recently served goes first, and the cost
  * of a claim does not grow with the number of organizations or tasks.
  *
- *  turn     The next `limit` + 1 organizations in the rotation with room
+ *  turn     The next `limit` + 3 organizations in the rotation with room
  *           (activeTasks < plan limit), walking the index on (claimTurnAt, id),
  *           locked FOR NO KEY UPDATE SKIP LOCKED: a claimer skips an organization
  *           another one is claiming for and takes the next, so claims for one
