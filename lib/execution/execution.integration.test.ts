@@ -106,6 +106,15 @@ describe("execution", () => {
     expect(existsSync(path.join(repo, ".trellis"))).toBe(false);
     const verifications = await db.verification.count({ where: { run: { specId } } });
     expect(verifications).toBe(6);
+    // Each start is on the timeline once, naming its run.
+    const runs = await db.run.findMany({ where: { specId }, select: { id: true, taskId: true } });
+    const starts = await db.activityEvent.findMany({
+      where: { specId, type: "task.started" },
+      select: { taskId: true, data: true },
+    });
+    expect(starts.map((e) => `${e.taskId}:${(e.data as { runId?: string }).runId}`).sort()).toEqual(
+      runs.map((r) => `${r.taskId}:${r.id}`).sort(),
+    );
   });
 
   it("runs a command-line agent: its change lands; a failing script fails the task with its output", async () => {

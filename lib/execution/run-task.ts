@@ -1,4 +1,5 @@
 import "server-only";
+import { recordActivity } from "@/lib/activity/record-activity";
 import type { AgentBackend, AgentLogStream, AgentUsage } from "@/lib/agents/backends/agent-backend";
 import { getAgentBackend } from "@/lib/agents/backends/get-agent-backend";
 import type { Db } from "@/lib/db/client";
@@ -86,20 +87,40 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
   });
   if (budget.exceeded || budget.paused) return "paused";
 
-  const run = await db.run.create({
-    data: {
+  // The run and the start on the timeline commit together (the claim itself records none).
+  const run = await db.$transaction(async (tx) => {
+    const created = await tx.run.create({
+      data: {
+        orgId: task.orgId,
+        taskId: task.id,
+        specId: task.specId,
+        attempt: task.attempts,
+        status: "RUNNING",
+        agentKind: agent.kind,
+        branch: taskBranch,
+        workerId: options.workerId,
+        startedAt: new Date(),
+        heartbeatAt: new Date(),
+      },
+      select: { id: true },
+    });
+    await recordActivity(tx, {
       orgId: task.orgId,
-      taskId: task.id,
+      type: "task.started",
+      actorKind: "AGENT",
+      projectId: task.projectId,
       specId: task.specId,
-      attempt: task.attempts,
-      status: "RUNNING",
-      agentKind: agent.kind,
-      branch: taskBranch,
-      workerId: options.workerId,
-      startedAt: new Date(),
-      heartbeatAt: new Date(),
-    },
-    select: { id: true },
+      taskId: task.id,
+      data: {
+        from: "QUEUED",
+        to: "RUNNING",
+        key: task.key,
+        attempt: task.attempts,
+        workerId: options.workerId,
+        runId: created.id,
+      },
+    });
+    return created;
   });
 
   let seq = 0;

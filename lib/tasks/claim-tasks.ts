@@ -3,7 +3,6 @@ import { z } from "zod";
 import { billingPeriod, blockingStatuses, plans } from "@/lib/billing/plans";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { ActorKind } from "@/lib/generated/prisma/enums";
 import { DEFAULT_LEASE_MS } from "./retry-policy";
 
 export const claimTasksSchema = z.object({
@@ -35,15 +34,28 @@ export interface ClaimedTask {
   leaseExpiresAt: Date;
 }
 
-// The plan table as two parallel arrays, so SQL can look a plan's limit up by name.
-const planNames = Object.keys(plans);
-const planCaps = Object.values(plans).map((limits) => limits.concurrentAgents);
-const planRuns = Object.values(plans).map((limits) => limits.runsPerMonth);
+/**
+ * A plan limit of organization `o` as a SQL expression over its plan, written from the plan table
+ * into the statement (constants, not parameters: nothing to send or bind on every claim).
+ */
+const planLimit = (limit: "concurrentAgents" | "runsPerMonth") =>
+  Prisma.raw(
+    `CASE o.plan ${Object.entries(plans)
+      .map(([plan, limits]) => `WHEN '${plan}' THEN ${Math.trunc(limits[limit])}`)
+      .join(" ")} END`,
+  );
+const concurrentAgentsOf = planLimit("concurrentAgents");
+const runsPerMonthOf = planLimit("runsPerMonth");
+const isBlocked = Prisma.raw(
+  `o."subscriptionStatus" IN (${blockingStatuses.map((status) => `'${status}'`).join(", ")})`,
+);
 
 /**
  * Organizations locked beyond `limit`, so that one with nothing to give right now
  * (every queued task backing off, or its row changed since this statement's
- * snapshot) does not leave the claim empty while others have work.
+ * snapshot) does not leave the claim empty while others have work. With 20
+ * claimers at the head of the rotation, rows changed since the snapshot are
+ * common: one spare left most claimers empty-handed in bench/scheduler.
  */
 const SPARE_TURNS = 3;
 
@@ -58,7 +70,13 @@ const pinnedToRunners = (task: "t" | "q") =>
 
 /**
  * Claims up to `limit` QUEUED tasks whose notBefore has passed, for `workerId`:
- * RUNNING, leased for `leaseMs`, attempts + 1, a "task.started" event each.
+ * RUNNING, leased for `leaseMs`, attempts + 1. The claim commits no activity
+ * event: the start is recorded ("task.started") with the Run row the claimer
+ * writes next (lib/execution/run-task.ts; runners: claim-runner-task.ts), which
+ * names the run; the board hears of the claim at once from the Task row's own
+ * notification (migration realtime_notify). An event here cost a third of the
+ * claim (an insert, its commit-order seq and foreign-key checks) in the one
+ * statement every worker contends on.
  * Concurrent claimers never get the same task, no organization ever has more
  * tasks RUNNING or VERIFYING than its plan's concurrentAgents or starts more
  * runs in a month than its runsPerMonth, one whose payment is overdue starts
@@ -110,21 +128,17 @@ const pinnedToRunners = (task: "t" | "q") =>
  *           leaves the rotation, and one out of runs waits for the next month;
  *           syncing its subscription (lib/billing/sync-subscription.ts) brings
  *           either back at once. The others keep their place.
- *  event    The activity events, inserted by the same statement — the columns
- *           recordActivity writes; a round trip per event would cost more than
- *           the claim itself.
  *
  * The leading comment names the statement, so a client configured with a
  * statementNameGenerator can prepare it once per connection (see bench/scheduler.ts).
  */
 export async function claimTasks(
   db: Db,
-  options: ClaimTasksInput & { now?: Date; actorKind?: ActorKind },
+  options: ClaimTasksInput & { now?: Date },
 ): Promise<ClaimedTask[]> {
   const { workerId, limit, leaseMs } = claimTasksSchema.parse(options);
   const now = options.now ?? new Date();
   const leaseExpiresAt = new Date(now.getTime() + leaseMs);
-  const actorKind = options.actorKind ?? "AGENT";
   const period = billingPeriod(now);
 
   const claimed = await db.$queryRaw<(ClaimedTask & { slot: number; turnAt: number })[]>`
@@ -132,13 +146,13 @@ export async function claimTasks(
     WITH
     turn AS (
       SELECT o.id, o."claimTurnAt", o."activeTasks" AS active,
-        (${planCaps}::int[])[array_position(${planNames}::text[], o.plan::text)] AS cap,
-        (${planRuns}::int[])[array_position(${planNames}::text[], o.plan::text)] AS "runCap",
-        o."subscriptionStatus"::text = ANY(${blockingStatuses}::text[]) AS blocked,
+        ${concurrentAgentsOf} AS cap,
+        ${runsPerMonthOf} AS "runCap",
+        ${isBlocked} AS blocked,
         o.xmin = (SELECT seen.xmin FROM "Organization" seen WHERE seen.id = o.id) AS fresh
       FROM "Organization" o
       WHERE o."claimTurnAt" <= GREATEST(${now}::timestamptz, statement_timestamp())
-        AND o."activeTasks" < (${planCaps}::int[])[array_position(${planNames}::text[], o.plan::text)]
+        AND o."activeTasks" < ${concurrentAgentsOf}
       ORDER BY o."claimTurnAt", o.id
       LIMIT ${limit + SPARE_TURNS}
       FOR NO KEY UPDATE OF o SKIP LOCKED
@@ -240,13 +254,6 @@ export async function claimTasks(
             )
           )
         )
-    ),
-    event AS (
-      INSERT INTO "ActivityEvent" ("orgId", type, "actorKind", "projectId", "specId", "taskId", data)
-      SELECT "orgId", 'task.started', ${actorKind}::"ActorKind", "projectId", "specId", id,
-        jsonb_build_object('from', 'QUEUED', 'to', 'RUNNING', 'key', key, 'attempt', attempts,
-          'workerId', ${workerId}::text)
-      FROM claimed
     )
     SELECT * FROM claimed`;
 

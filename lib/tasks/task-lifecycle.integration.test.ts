@@ -322,11 +322,7 @@ describe("finishing a task", () => {
       orderBy: { createdAt: "asc" },
       select: { type: true },
     });
-    expect(types.map((t) => t.type)).toEqual([
-      "task.started",
-      "task.verifying",
-      "task.needs_attention",
-    ]);
+    expect(types.map((t) => t.type)).toEqual(["task.verifying", "task.needs_attention"]);
   });
 
   it("completes a verified task and adds the attempt's usage to the task", async () => {
