@@ -78,6 +78,11 @@ const envSchema = z.object({
     .default(true),
   /** Requests per minute each API key may make to /api/v1 (a sliding window shared by every web process). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Bearer token Prometheus sends to GET /api/metrics. Unset: the endpoint answers 404, except
+   * under `npm run dev` (NODE_ENV=development), where it is open.
+   */
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN needs at least 16 characters").optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
