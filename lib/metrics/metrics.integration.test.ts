@@ -174,8 +174,7 @@ describe("what a scrape with the token reads", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     // Every line is a valid HELP, TYPE or sample, and histograms are cumulative up to +Inf.
-    const text = await response.text(); console.log(text);
-    metrics = parseExposition(text);
+    metrics = parseExposition(await response.text());
   });
 
   it("says it is up, with every Trellis family typed", () => {
