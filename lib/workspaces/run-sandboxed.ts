@@ -96,6 +96,16 @@ export function sandboxEnv(
   };
 }
 
+// What Next.js loads from the directory the server runs in (production and development).
+const DOTENV_FILES = [
+  ".env",
+  ".env.local",
+  ".env.production",
+  ".env.production.local",
+  ".env.development",
+  ".env.development.local",
+];
+
 /**
  * Files and directories holding the server's secrets, hidden from sandboxed commands: the embedded
  * Postgres cluster (its password file, every organization's rows) and server log, the generated
@@ -106,12 +116,8 @@ export function sandboxEnv(
 export function sandboxHiddenPaths(): string[] {
   const dataDir = path.resolve(env().DATA_DIR);
   return [
-    path.join(dataDir, "postgres"),
-    path.join(dataDir, "postgres.log"),
-    path.join(dataDir, "auth-secret"),
-    ...[".env", ".env.local", ".env.production", ".env.production.local"].map((name) =>
-      path.resolve(name),
-    ),
+    ...["postgres", "postgres.log", "auth-secret"].map((name) => path.join(dataDir, name)),
+    ...DOTENV_FILES.map((name) => path.resolve(name)),
   ];
 }
 
