@@ -1,10 +1,8 @@
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
-import { e2eDb } from "./database";
-import { seedBoardTasks } from "./db";
+import { seedDiamondSpec, seedTasks } from "./db";
 import { createProject, createTicket, field, signUp, waitForHydration } from "./fixtures";
-import { seedDiamondSpec } from "./seed-dashboard";
 
 const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -123,7 +121,7 @@ for (const theme of ["light", "dark"] as const) {
       await expect(page.getByRole("heading", { level: 1, name: "API reference" })).toBeVisible();
       await expectNoSeriousViolations(page, `API reference (${theme})`);
       // ─── Board, its card menu, the palette's search, and the timeline ───────────
-      await seedBoardTasks(orgSlug, [
+      await seedTasks(orgSlug, [
         { key: "1", title: "Add the CSV export", status: "PENDING", labels: ["backend"] },
         { key: "2", title: "Render the preview", status: "QUEUED", requirementIds: ["REQ-001"] },
         {
@@ -215,8 +213,7 @@ for (const theme of ["light", "dark"] as const) {
       await expect(page.getByText("No model usage in this period")).toBeVisible();
       await expectNoSeriousViolations(page, `costs, empty (${theme})`);
 
-      const db = e2eDb();
-      const seeded = await seedDiamondSpec(db, orgSlug).finally(() => db.$disconnect());
+      const seeded = await seedDiamondSpec(orgSlug);
 
       await page.goto(`/${orgSlug}/graph`);
       const canvas = page.getByRole("application", { name: /^Dependency graph of/ });

@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { seedBoardTasks } from "./db";
+import { seedTasks } from "./db";
 import { field, signUp, tabTo, unique, waitForHydration } from "./fixtures";
 
 /*
@@ -66,7 +66,7 @@ test.describe("board", () => {
     const { orgSlug } = await signUp(page);
     const stuck = unique("Fix the flaky login test");
     const waiting = unique("Wire the export button");
-    await seedBoardTasks(orgSlug, [
+    await seedTasks(orgSlug, [
       { key: "1", title: stuck, status: "NEEDS_ATTENTION", attentionReason: "Tests keep failing" },
       { key: "2", title: waiting, status: "PENDING" },
     ]);
@@ -92,7 +92,7 @@ test.describe("board", () => {
   test("a forbidden drop is refused with a message and the card goes back", async ({ page }) => {
     const { orgSlug } = await signUp(page);
     const waiting = unique("Add the CSV export");
-    await seedBoardTasks(orgSlug, [{ key: "3", title: waiting, status: "PENDING" }]);
+    await seedTasks(orgSlug, [{ key: "3", title: waiting, status: "PENDING" }]);
     await openBoard(page, orgSlug);
 
     await drag(page, card(page, waiting), column(page, "Done"));
@@ -127,12 +127,8 @@ test.describe("board", () => {
     const third = unique("Document the API");
     // Two specs: marking task 1 done queues its own spec's ready tasks, which would take the
     // pending ones along if they shared it.
-    await seedBoardTasks(
-      orgSlug,
-      [{ key: "1", title: stuck, status: "NEEDS_ATTENTION" }],
-      "Webhooks",
-    );
-    await seedBoardTasks(orgSlug, [
+    await seedTasks(orgSlug, [{ key: "1", title: stuck, status: "NEEDS_ATTENTION" }], "Webhooks");
+    await seedTasks(orgSlug, [
       { key: "2.1", title: first, status: "PENDING" },
       { key: "2.2", title: second, status: "PENDING" },
       { key: "2.3", title: third, status: "PENDING" },
@@ -232,7 +228,7 @@ test.describe("board", () => {
 
     const front = unique("Style the checkout");
     const back = unique("Validate the coupon");
-    await seedBoardTasks(orgSlug, [
+    await seedTasks(orgSlug, [
       { key: "1", title: front, status: "QUEUED", labels: ["frontend"] },
       { key: "2", title: back, status: "QUEUED", labels: ["backend"] },
     ]);
@@ -257,7 +253,7 @@ test.describe("board", () => {
     page,
   }) => {
     const { orgSlug } = await signUp(page);
-    await seedBoardTasks(
+    await seedTasks(
       orgSlug,
       Array.from({ length: 53 }, (_, i) => ({
         key: `${i + 1}`,

@@ -1,14 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { e2eDb } from "./database";
+import { diamond, diamondEdges, SEED_WORKER, seedDiamondSpec, seedTasks } from "./db";
 import { signUp, waitForHydration } from "./fixtures";
-import { diamond, diamondEdges, SEED_WORKER, seedDiamondSpec } from "./seed-dashboard";
 
 test("the graph draws a six-task diamond, marks the blocked task and opens the task drawer", async ({
   page,
 }) => {
   const { orgSlug } = await signUp(page);
-  const db = e2eDb();
-  const seeded = await seedDiamondSpec(db, orgSlug).finally(() => db.$disconnect());
+  const seeded = await seedDiamondSpec(orgSlug);
   const id = (key: string) => seeded.ids.get(key)!;
 
   await page.goto(`/${orgSlug}/graph`);
@@ -118,4 +116,25 @@ test("the graph draws a six-task diamond, marks the blocked task and opens the t
     await expect(plan.locator("[data-blocked]")).toHaveCount(0);
     await expect(plan.locator('[data-task-key="5"]')).toContainText("Planned");
   });
+});
+
+test("a graph with nothing to draw says why and offers the next step", async ({ page }) => {
+  const { orgSlug } = await signUp(page);
+  const main = page.getByRole("main");
+
+  await page.goto(`/${orgSlug}/graph`);
+  await expect(main.getByRole("heading", { name: "No task graph yet" })).toBeVisible();
+  await expect(main.getByRole("link", { name: "View tickets" })).toHaveAttribute(
+    "href",
+    `/${orgSlug}/tickets`,
+  );
+  await main.getByRole("link", { name: "New ticket" }).click();
+  await expect(page).toHaveURL(`/${orgSlug}/tickets/new`);
+
+  // A spec whose task graph is not approved yet.
+  const { specId } = await seedTasks(orgSlug, [], "Search");
+  await page.goto(`/${orgSlug}/graph?spec=${specId}`);
+  await expect(main.getByRole("heading", { name: "This spec has no tasks yet" })).toBeVisible();
+  await main.getByRole("link", { name: "Open the spec" }).click();
+  await expect(page).toHaveURL(`/${orgSlug}/specs/${specId}`);
 });

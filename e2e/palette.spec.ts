@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { seedBoardTasks } from "./db";
+import { seedTasks } from "./db";
 import { createProject, createTicket, field, signUp, unique, waitForHydration } from "./fixtures";
 
 /*
@@ -30,7 +30,7 @@ test("Ctrl+K finds a task by a word of its title and Enter opens it", async ({ p
   const { orgSlug } = await signUp(page);
   const word = `zebra${Date.now().toString(36)}`;
   const title = `Render the ${word} invoice preview`;
-  const [taskId] = await seedBoardTasks(orgSlug, [
+  const { ids } = await seedTasks(orgSlug, [
     { key: "4.2", title, status: "QUEUED" },
     { key: "4.3", title: "Email the receipts", status: "QUEUED" },
   ]);
@@ -44,7 +44,7 @@ test("Ctrl+K finds a task by a word of its title and Enter opens it", async ({ p
   await expect(result).toContainText("4.2 · Queued · Checkout");
   await expect(palette(page).getByRole("option", { name: /Email the receipts/ })).toHaveCount(0);
   await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(`/${orgSlug}/tasks/${taskId}`);
+  await expect(page).toHaveURL(`/${orgSlug}/tasks/${ids.get("4.2")}`);
   await expect(page.getByRole("heading", { level: 1, name: new RegExp(title) })).toBeVisible();
 
   // Arrow keys reach a result below the first; a ticket opens its page.

@@ -18,6 +18,7 @@ import type { PgListener } from "@/lib/realtime/pg-listener";
 import { createPusherPublisher } from "@/lib/realtime/pusher-publisher";
 import { createPusherServer } from "@/lib/realtime/pusher-server";
 import { startRealtimeRelay } from "@/lib/realtime/start-realtime-relay";
+import { networkIsolation, processIsolation } from "@/lib/workspaces/run-sandboxed";
 
 const HEARTBEAT_MS = 30_000;
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -107,7 +108,11 @@ async function main(): Promise<void> {
     if (process.ppid !== parent) stop("parent process exited");
   }, 1_000).unref();
 
-  log.info("worker ready");
+  // What confines agent and verification commands on this machine (issue: "report the mode").
+  log.info(
+    { sandbox: { network: await networkIsolation(), processes: await processIsolation() } },
+    "worker ready",
+  );
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,7 @@ import {
   useRef,
   useState,
   useSyncExternalStore,
+  useTransition,
 } from "react";
 import {
   matchesFilter,
@@ -22,9 +23,12 @@ import { pusherConnector } from "./connect-pusher";
 import { connectSse } from "./connect-sse";
 import type { ConnectionStatus } from "./connection";
 import { createRealtimeStore, type RealtimeSnapshot, type RealtimeStore } from "./realtime-store";
+import { createRefreshScheduler } from "./refresh-scheduler";
 
 // Bursts of events (a task graph approved, a batch claimed) become one refresh.
 const REFRESH_DELAY_MS = 150;
+// A refresh that never reports back (a navigation replaced it) stops holding the next one.
+const REFRESH_SETTLE_TIMEOUT_MS = 5_000;
 /**
  * Announcements only the components that show them listen for (useRealtimeEvents), rather
  * than refreshing every page: log batches (every ~2 s per running task) and heartbeats.
@@ -49,7 +53,10 @@ interface RealtimeApi {
   orgSlug: string;
   store: RealtimeStore;
   subscribe(listener: Listener): () => void;
-  /** Re-renders the page from the server (and refetches org queries) shortly, once per burst. */
+  /**
+   * Re-renders the page from the server (and refetches org queries) shortly: once per burst,
+   * never two at a time (components/realtime/refresh-scheduler.ts).
+   */
   requestRefresh(): void;
 }
 
@@ -77,50 +84,53 @@ export function RealtimeProvider({
 }) {
   const router = useRouter();
   const queryClient = useQueryClient();
-  const latest = useRef({ router, queryClient });
-  latest.current = { router, queryClient };
+  // Pending from a refresh's start until the server's new render has committed.
+  const [refreshing, startRefresh] = useTransition();
+  const latest = useRef({ router, queryClient, startRefresh });
+  latest.current = { router, queryClient, startRefresh };
   // Where a new connection resumes: the render's seq at first, then the last event received.
   const cursor = useRef(initialSeq);
-  const staleWhileHidden = useRef(false);
 
   const [listeners] = useState(() => new Set<Listener>());
-  const [api] = useState<RealtimeApi>(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    return {
-      orgSlug,
-      store: createRealtimeStore(),
-      subscribe(listener) {
-        listeners.add(listener);
-        return () => {
-          listeners.delete(listener);
-        };
+  const [scheduler] = useState(() =>
+    createRefreshScheduler({
+      delayMs: REFRESH_DELAY_MS,
+      settleTimeoutMs: REFRESH_SETTLE_TIMEOUT_MS,
+      // A hidden tab catches up once, when it is shown again (see the effect below).
+      canRun: () => document.visibilityState !== "hidden",
+      refresh() {
+        const { router: current, queryClient: client, startRefresh: start } = latest.current;
+        start(() => current.refresh());
+        void client.invalidateQueries({ queryKey: orgQueryKey(orgSlug) });
       },
-      requestRefresh() {
-        if (timer !== undefined) return;
-        timer = setTimeout(() => {
-          timer = undefined;
-          // A hidden tab catches up once, when it is shown again (see the effect below): a
-          // refresh re-renders the page and every link it prefetches, so it is not free.
-          if (document.visibilityState === "hidden") {
-            staleWhileHidden.current = true;
-            return;
-          }
-          latest.current.router.refresh();
-          void latest.current.queryClient.invalidateQueries({ queryKey: orgQueryKey(orgSlug) });
-        }, REFRESH_DELAY_MS);
-      },
-    };
-  });
+    }),
+  );
+  const [api] = useState<RealtimeApi>(() => ({
+    orgSlug,
+    store: createRealtimeStore(),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    requestRefresh: scheduler.request,
+  }));
+
+  useEffect(() => {
+    if (!refreshing) scheduler.settled();
+  }, [refreshing, scheduler]);
 
   useEffect(() => {
     const onVisible = () => {
-      if (document.visibilityState !== "visible" || !staleWhileHidden.current) return;
-      staleWhileHidden.current = false;
-      api.requestRefresh();
+      if (document.visibilityState === "visible") scheduler.resume();
     };
     document.addEventListener("visibilitychange", onVisible);
-    return () => document.removeEventListener("visibilitychange", onVisible);
-  }, [api]);
+    return () => {
+      document.removeEventListener("visibilitychange", onVisible);
+      scheduler.dispose();
+    };
+  }, [scheduler]);
 
   const configKey = JSON.stringify(config);
   useEffect(() => {

@@ -1,5 +1,5 @@
-import Link from "next/link";
 import type * as React from "react";
+import { IntentLink } from "@/components/ui/intent-link";
 import { Kbd } from "@/components/ui/kbd";
 
 export interface Crumb {
@@ -23,12 +23,12 @@ export function PageHeader({ crumbs, actions }: { crumbs: Crumb[]; actions?: Rea
                   </span>
                 ) : null}
                 {crumb.href && !last ? (
-                  <Link
+                  <IntentLink
                     href={crumb.href}
                     className="truncate text-muted-foreground hover:text-foreground"
                   >
                     {crumb.label}
-                  </Link>
+                  </IntentLink>
                 ) : (
                   <span aria-current={last ? "page" : undefined} className="truncate font-medium">
                     {crumb.label}

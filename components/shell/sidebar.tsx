@@ -16,6 +16,7 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
+import { IntentLink } from "@/components/ui/intent-link";
 import { cn } from "@/lib/utils/cn";
 import { Logo } from "./logo";
 import { navItems } from "./nav-items";
@@ -62,7 +63,7 @@ export function Sidebar({ org, orgs, projects, user }: SidebarProps) {
           const active = pathname === href || pathname.startsWith(`${href}/`);
           return (
             <div key={item.segment}>
-              <Link
+              <IntentLink
                 href={href}
                 aria-current={active ? "page" : undefined}
                 title={collapsed ? item.label : undefined}
@@ -73,7 +74,7 @@ export function Sidebar({ org, orgs, projects, user }: SidebarProps) {
               >
                 <item.icon className="size-4 shrink-0" aria-hidden="true" />
                 {collapsed ? <span className="sr-only">{item.label}</span> : item.label}
-              </Link>
+              </IntentLink>
               {item.segment === "projects" && !collapsed && projects.length > 0 ? (
                 <ul
                   aria-label="Projects"
@@ -83,7 +84,7 @@ export function Sidebar({ org, orgs, projects, user }: SidebarProps) {
                     const projectHref = `/${org.slug}/projects/${p.id}`;
                     return (
                       <li key={p.id}>
-                        <Link
+                        <IntentLink
                           href={projectHref}
                           aria-current={pathname.startsWith(projectHref) ? "page" : undefined}
                           className={cn(
@@ -93,7 +94,7 @@ export function Sidebar({ org, orgs, projects, user }: SidebarProps) {
                           )}
                         >
                           {p.name}
-                        </Link>
+                        </IntentLink>
                       </li>
                     );
                   })}

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
+import { IntentLink } from "@/components/ui/intent-link";
 import { db } from "@/lib/db/client";
 import { type Actor, can } from "@/lib/orgs/roles";
 import { listTickets } from "@/lib/tickets/list-tickets";
@@ -57,7 +58,7 @@ export async function TicketListView({
       <div className="flex flex-wrap items-center gap-2">
         <nav aria-label="Filter by status" className="flex flex-wrap gap-1">
           {[undefined, ...ticketStatuses].map((s) => (
-            <Link
+            <IntentLink
               key={s ?? "all"}
               href={href({ status: s, cursor: undefined })}
               aria-current={status === s ? "page" : undefined}
@@ -69,7 +70,7 @@ export async function TicketListView({
               )}
             >
               {s ? statusLabels[s] : "All"}
-            </Link>
+            </IntentLink>
           ))}
         </nav>
         <search className="ml-auto">

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatRelative } from "@/lib/utils/format-relative";
 
@@ -27,7 +27,7 @@ export function TicketTable({
     <ul aria-label="Tickets" className="divide-y rounded-lg border bg-card">
       {tickets.map((t) => (
         <li key={t.id}>
-          <Link
+          <IntentLink
             href={`/${orgSlug}/tickets/${t.id}`}
             className="flex items-center gap-3 px-3 py-2 text-dense hover:bg-accent/50 focus-visible:bg-accent/50"
           >
@@ -56,7 +56,7 @@ export function TicketTable({
             >
               {formatRelative(t.createdAt)}
             </time>
-          </Link>
+          </IntentLink>
         </li>
       ))}
     </ul>

@@ -274,8 +274,10 @@ describe("installation tokens and Stripe secrets never leak", () => {
     fake.setSuspended(INSTALLATION, false);
 
     // A project on the repository whose agent and verification commands record their sandbox.
+    // Also the auth secret as the launcher generates it into DATA_DIR (hidden from the sandbox).
+    writeFileSync(path.join(dataDir, "auth-secret"), `${AUTH_SECRET}\n`, { mode: 0o600 });
     const dump = (kind: string) =>
-      `{ env; echo; cat "$TRELLIS_TASK_PROMPT_FILE" 2>/dev/null; echo; git config --list --show-origin; } > "${sandboxDumps}/${kind}-$(date +%s%N)-$$.txt"`;
+      `{ env; echo; cat "$TRELLIS_TASK_PROMPT_FILE" "${dataDir}/auth-secret" 2>/dev/null; echo; git config --list --show-origin; } > "${sandboxDumps}/${kind}-$(date +%s%N)-$$.txt"`;
     const project = await createProject(db, {
       actor: owner.actor,
       input: {

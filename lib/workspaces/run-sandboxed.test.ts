@@ -1,11 +1,26 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { networkIsolation, type OutputEvent, runSandboxed } from "./run-sandboxed";
+import { resetEnvForTests } from "@/lib/env";
+import {
+  networkIsolation,
+  type OutputEvent,
+  processIsolation,
+  runSandboxed,
+} from "./run-sandboxed";
 
 let dir: string;
 beforeAll(() => {
@@ -22,6 +37,40 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Running processes whose command line holds `marker`, as seen from here. Pids a command writes
+ * down are no use: inside its PID namespace they are not the ones out here.
+ */
+function running(marker: string): Array<{ pid: number; cmdline: string }> {
+  const found: Array<{ pid: number; cmdline: string }> = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+      if (cmdline.includes(marker) && isAlive(Number(entry))) {
+        found.push({ pid: Number(entry), cmdline });
+      }
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return found;
+}
+
+/** A `sleep` duration of about 30 s that no other process has: `sleep ${marker}`. */
+const sleepMarker = () => (29 + Math.random()).toFixed(6);
+const sleeping = (marker: string) =>
+  running(marker).filter((p) => p.cmdline.startsWith(`sleep ${marker}`));
+
+/** The same command without the sandbox: what it would see if it ran unconfined. */
+function unconfined(command: string, cwd: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile("/bin/sh", ["-c", command], { cwd }, (_error, stdout, stderr) =>
+      resolve(stdout + stderr),
+    );
+  });
 }
 
 /** Resolves with the first truthy value of `read`, checked every 50 ms. */
@@ -41,7 +90,9 @@ describe("runSandboxed environment", () => {
   beforeAll(() => {
     for (const name of secrets) {
       saved[name] = process.env[name];
-      process.env[name] = `leaked-${name}`;
+      // Well-formed, because lib/env.ts parses the environment for the sandbox's hidden paths.
+      process.env[name] =
+        name === "DATABASE_URL" ? "postgres://leaked-db@host/db" : `leaked-${name}`;
     }
   });
   afterAll(() => {
@@ -140,10 +191,10 @@ describe("runSandboxed network", () => {
 
 describe("runSandboxed limits", () => {
   it("kills the whole process group on timeout", async () => {
-    const pidFile = path.join(dir, "timeout.pid");
+    const marker = sleepMarker();
     const result = await runSandboxed({
       cwd: dir,
-      command: `sleep 30 & echo $! > "${pidFile}"; sleep 30`,
+      command: `sleep ${marker} & sleep ${marker}`,
       timeoutMs: 300,
       killGraceMs: 1_000,
     });
@@ -152,13 +203,11 @@ describe("runSandboxed limits", () => {
     expect(result.exitCode).toBeNull();
     expect(result.signal).toBe("SIGTERM");
     expect(result.durationMs).toBeLessThan(300 + 1_000 + 1_000);
-    const grandchild = Number(readFileSync(pidFile, "utf8"));
-    expect(grandchild).toBeGreaterThan(0);
-    expect(isAlive(grandchild)).toBe(false);
+    expect(running(marker)).toEqual([]);
   });
 
   it("still ends the command when the process that started it is killed with SIGKILL", async () => {
-    const pidFile = path.join(dir, "orphan.pid");
+    const marker = sleepMarker();
     const parent = spawn(
       process.execPath,
       [
@@ -167,15 +216,16 @@ describe("runSandboxed limits", () => {
         fileURLToPath(new URL("./testing/sandbox-parent.ts", import.meta.url)),
         dir,
         "500",
-        `echo $$ > "${pidFile}"; exec sleep 60`,
+        `exec sleep ${marker}`,
       ],
       { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: "ignore" },
     );
-    const pid = await poll(() => (existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : 0));
+    await poll(() => sleeping(marker).length > 0);
     parent.kill("SIGKILL");
-    expect(isAlive(pid)).toBe(true); // orphaned, with nobody left to enforce the 500 ms limit
-    // The `timeout` backstop: limit + grace rounded up, plus 5 s.
-    await poll(() => !isAlive(pid), 15_000);
+    // Orphaned, with nobody left to enforce the 500 ms limit.
+    expect(sleeping(marker)).not.toEqual([]);
+    // The `timeout` backstop: limit + grace rounded up, plus 5 s; then nothing of it is left.
+    await poll(() => running(marker).length === 0, 15_000);
   }, 30_000);
 
   it("SIGKILLs a command that ignores SIGTERM after the grace period", async () => {
@@ -192,19 +242,25 @@ describe("runSandboxed limits", () => {
 
   it("cancels through an AbortSignal", async () => {
     const controller = new AbortController();
-    const pidFile = path.join(dir, "cancel.pid");
+    const marker = sleepMarker();
+    let before: unknown[] = [];
     const result = await runSandboxed({
       cwd: dir,
-      command: `sleep 30 & echo $! > "${pidFile}"; echo started; wait`,
+      command: `sleep ${marker} & echo started; wait`,
       signal: controller.signal,
       onOutput: (event) => {
-        if (event.text === "started\n") controller.abort();
+        if (event.text !== "started\n") return;
+        void poll(() => sleeping(marker).length > 0).then(() => {
+          before = sleeping(marker);
+          controller.abort();
+        });
       },
     });
     expect(result.cancelled).toBe(true);
     expect(result.timedOut).toBe(false);
     expect(result.exitCode).toBeNull();
-    expect(isAlive(Number(readFileSync(pidFile, "utf8")))).toBe(false);
+    expect(before).toHaveLength(1);
+    expect(running(marker)).toEqual([]);
   });
 
   it("does not start when already cancelled", async () => {
@@ -258,5 +314,120 @@ describe("runSandboxed limits", () => {
       { stream: "stdout", text: "done" },
     ]);
     expect(result.output).toBe("ready\noops\ndone");
+  });
+});
+
+describe("runSandboxed process isolation", () => {
+  it("cannot see other processes or the secrets in their environment", async () => {
+    const secret = `secret-${randomBytes(12).toString("hex")}`;
+    const helper = spawn("sleep", ["30"], {
+      env: { SECRET_X: secret } as Record<string, string> as NodeJS.ProcessEnv, // no NODE_ENV
+      stdio: "ignore",
+    });
+    // Every process the command can see (pid and command line), then every environment it can read.
+    const look =
+      `for p in /proc/[0-9]*; do echo "\${p#/proc/} $(tr '\\0' ' ' < "$p/cmdline" 2>/dev/null)"; done;` +
+      `cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n'`;
+    try {
+      await poll(() => isAlive(helper.pid ?? 0));
+      const outside = await unconfined(look, dir);
+      expect(outside).toMatch(new RegExp(`^${helper.pid} sleep 30 $`, "m"));
+      expect(outside).toContain(`SECRET_X=${secret}`);
+
+      const mode = await processIsolation();
+      // Trying to undo it first: without the private /proc every process is back in view.
+      const result = await runSandboxed({
+        cwd: dir,
+        command: `umount /proc; umount -l /proc; ${look}`,
+      });
+      expect(result.exitCode).toBe(0);
+      expect(result.processIsolation).toBe(mode);
+      if (mode === "pid-namespace") {
+        expect(result.output).not.toContain(secret);
+        expect(result.output).not.toMatch(new RegExp(`^(${helper.pid}|${process.pid}) `, "m"));
+        // What it does see: its own namespace, with the sandbox's init as PID 1.
+        expect(result.output).toMatch(/^1 \/bin\/sh -c/m);
+      } else {
+        expect(result.output).toContain(secret);
+      }
+    } finally {
+      helper.kill("SIGKILL");
+    }
+  });
+
+  it("hides the server's secret files but not the worktrees and mirrors", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-sandbox-data-"));
+    const saved = process.env.DATA_DIR;
+    const secrets = ["auth-secret", "postgres/trellis-password", "postgres.log"].map((file) => {
+      const value = `secret-${randomBytes(12).toString("hex")}`;
+      mkdirSync(path.dirname(path.join(dataDir, file)), { recursive: true });
+      writeFileSync(path.join(dataDir, file), `${value}\n`);
+      return value;
+    });
+    const worktree = path.join(dataDir, "worktrees", "tsk_1");
+    mkdirSync(worktree, { recursive: true });
+    mkdirSync(path.join(dataDir, "github-mirrors", "prj_1.git"), { recursive: true });
+    writeFileSync(
+      path.join(dataDir, "github-mirrors", "prj_1.git", "HEAD"),
+      "ref: refs/heads/main\n",
+    );
+    const read = `cd "${dataDir}"; cat auth-secret postgres/trellis-password postgres.log github-mirrors/prj_1.git/HEAD`;
+    try {
+      process.env.DATA_DIR = dataDir;
+      resetEnvForTests();
+      const outside = await unconfined(read, worktree);
+      for (const value of secrets) expect(outside).toContain(value);
+
+      const mode = await processIsolation();
+      const result = await runSandboxed({
+        cwd: worktree,
+        command: [
+          `umount "${dataDir}/postgres" "${dataDir}/auth-secret"`, // trying to undo it first
+          read,
+          `cd "${worktree}"; echo work > result.txt; echo planted > "${dataDir}/postgres/planted"`,
+        ].join("; "),
+      });
+      expect(result.processIsolation).toBe(mode);
+      expect(result.output).toContain("ref: refs/heads/main");
+      expect(readFileSync(path.join(worktree, "result.txt"), "utf8")).toBe("work\n");
+      if (mode === "pid-namespace") {
+        for (const value of secrets) expect(result.output).not.toContain(value);
+        expect(result.output).toContain("Read-only file system");
+        expect(existsSync(path.join(dataDir, "postgres", "planted"))).toBe(false);
+      }
+      // Out here nothing changed.
+      expect(readFileSync(path.join(dataDir, "auth-secret"), "utf8")).toBe(`${secrets[0]}\n`);
+    } finally {
+      if (saved === undefined) delete process.env.DATA_DIR;
+      else process.env.DATA_DIR = saved;
+      resetEnvForTests();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("ends processes that left the command's process group when the command ends", async () => {
+    const marker = sleepMarker();
+    const go = path.join(dir, "go-escapee");
+    let before: unknown[] = [];
+    const result = await runSandboxed({
+      cwd: dir,
+      // setsid: a new session and process group, out of reach of a process-group kill.
+      command: `setsid sleep ${marker} >/dev/null 2>&1 & echo started; while [ ! -f "${go}" ]; do sleep 0.02; done`,
+      timeoutMs: 10_000,
+      onOutput: (event) => {
+        if (event.text !== "started\n") return;
+        void poll(() => sleeping(marker).length > 0).then(() => {
+          before = sleeping(marker);
+          writeFileSync(go, "");
+        });
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(before).toHaveLength(1);
+    if (result.processIsolation === "pid-namespace") {
+      expect(running(marker)).toEqual([]);
+    } else {
+      for (const { pid } of running(marker)) process.kill(pid, "SIGKILL");
+    }
   });
 });

@@ -1,10 +1,12 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
+import { env } from "@/lib/env";
 
 export type NetworkIsolation = "unshare" | "unavailable";
+export type ProcessIsolation = "pid-namespace" | "unavailable";
 export type OutputStream = "stdout" | "stderr";
 
 export interface OutputEvent {
@@ -51,6 +53,8 @@ export interface SandboxResult {
   durationMs: number;
   /** How "no network" was enforced; "not-requested" when network was "allowed". */
   networkIsolation: NetworkIsolation | "not-requested";
+  /** "pid-namespace": other processes (and the server's secret files) were out of sight. */
+  processIsolation: ProcessIsolation;
 }
 
 export const SANDBOX_DEFAULTS = {
@@ -92,9 +96,63 @@ export function sandboxEnv(
   };
 }
 
-type UnsharePrefix = readonly string[];
+// What Next.js loads from the directory the server runs in (production and development).
+const DOTENV_FILES = [
+  ".env",
+  ".env.local",
+  ".env.production",
+  ".env.production.local",
+  ".env.development",
+  ".env.development.local",
+];
 
-let detection: Promise<UnsharePrefix | null> | undefined;
+/**
+ * Files and directories holding the server's secrets, hidden from sandboxed commands: the embedded
+ * Postgres cluster (its password file, every organization's rows) and server log, the generated
+ * auth secret (scripts/start.ts, lib/db/embedded-postgres.ts), and the .env files Next.js loads
+ * from the directory the server runs in. DATA_DIR's worktrees and GitHub mirrors stay visible:
+ * commands work in them. A path that does not exist is skipped.
+ */
+export function sandboxHiddenPaths(): string[] {
+  const dataDir = path.resolve(env().DATA_DIR);
+  return [
+    ...["postgres", "postgres.log", "auth-secret"].map((name) => path.join(dataDir, name)),
+    ...DOTENV_FILES.map((name) => path.resolve(name)),
+  ];
+}
+
+/**
+ * PID 1 of the command's PID namespace: hides the paths given before `--` (an empty read-only
+ * tmpfs over a directory, /dev/null over a file), gives the command a private /dev/shm, then runs
+ * it as its child with every capability dropped for good, so that it cannot undo any of this
+ * (`umount /proc` would bring back every process on the machine) or enter another namespace.
+ * Not `exec`: a namespace's init ignores signals it has no handler for, so the command itself
+ * would shrug off SIGTERM; as PID 2 it behaves as anywhere else. When it ends, init exits and the
+ * kernel kills whatever is left in the namespace (setsid escapees too). A step that fails stops
+ * the command rather than run it with the secrets in view.
+ */
+const NAMESPACE_INIT = `
+while [ "$1" != -- ]; do
+  if [ -d "$1" ]; then mount -t tmpfs -o ro,nosuid,nodev,noexec,size=4k,mode=0555 hidden "$1" || exit 126
+  elif [ -e "$1" ]; then mount --bind /dev/null "$1" || exit 126
+  fi
+  shift
+done
+shift
+mount -t tmpfs -o nosuid,nodev shm /dev/shm || exit 126
+setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"`;
+
+// A private /proc (only the namespace's processes) and SysV IPC; --mount-proc implies --mount.
+const PID_FLAGS = ["--pid", "--fork", "--mount-proc", "--ipc"] as const;
+
+interface Isolation {
+  /** Flags every unshare needs here: none as root, a user namespace otherwise. */
+  userFlags: readonly string[];
+  network: boolean;
+  process: boolean;
+}
+
+let detection: Promise<Isolation> | undefined;
 
 function tryRun(file: string, args: string[]): Promise<boolean> {
   return new Promise((resolve) => {
@@ -107,21 +165,53 @@ function tryRun(file: string, args: string[]): Promise<boolean> {
   });
 }
 
-function detectUnshare(): Promise<UnsharePrefix | null> {
+/** Whether a command in a PID namespace sees init as its parent, not a hidden file, and cannot unhide it. */
+async function pidNamespaceWorks(userFlags: readonly string[]): Promise<boolean> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "trellis-probe-"));
+  try {
+    const secret = path.join(dir, "secret");
+    await writeFile(secret, "probe");
+    return await tryRun("unshare", [
+      ...userFlags,
+      ...PID_FLAGS,
+      "--",
+      ...["/bin/sh", "-c", NAMESPACE_INIT, "trellis-sandbox", secret, "--"],
+      ...["/bin/sh", "-c", `[ "$PPID" = 1 ] && [ ! -s "$1" ] && ! umount "$1" 2>/dev/null`],
+      ...["probe", secret],
+    ]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function detectIsolation(): Promise<Isolation> {
   detection ??= (async () => {
-    // As root a plain new network namespace works; otherwise a user namespace is needed too.
+    // As root plain namespaces work; otherwise (or in some containers) a user namespace is needed.
     const isRoot = process.getuid?.() === 0;
-    const candidates: UnsharePrefix[] = isRoot
-      ? [["--net"], ["--net", "--map-root-user"]]
-      : [["--net", "--map-root-user"]];
-    for (const flags of candidates) {
-      if (await tryRun("unshare", [...flags, "--", "/bin/sh", "-c", "exit 0"])) {
-        return ["unshare", ...flags, "--"];
-      }
+    const candidates = isRoot ? [[], ["--map-root-user"]] : [["--map-root-user"]];
+    for (const userFlags of candidates) {
+      const [network, processes] = await Promise.all([
+        tryRun("unshare", [...userFlags, "--net", "--", "/bin/sh", "-c", "exit 0"]),
+        pidNamespaceWorks(userFlags),
+      ]);
+      if (network || processes) return { userFlags, network, process: processes };
     }
-    return null;
+    return { userFlags: [], network: false, process: false };
   })();
   return detection;
+}
+
+/** The unshare (and namespace init) in front of the command; empty when nothing applies. */
+function isolationPrefix(isolation: Isolation, network: "none" | "allowed"): string[] {
+  const flags = [
+    ...(network === "none" && isolation.network ? ["--net"] : []),
+    ...(isolation.process ? PID_FLAGS : []),
+  ];
+  if (flags.length === 0) return [];
+  const init = isolation.process
+    ? ["/bin/sh", "-c", NAMESPACE_INIT, "trellis-sandbox", ...sandboxHiddenPaths(), "--"]
+    : [];
+  return ["unshare", ...isolation.userFlags, ...flags, "--", ...init];
 }
 
 let backstopDetection: Promise<boolean> | undefined;
@@ -145,7 +235,12 @@ async function backstopPrefix(timeoutMs: number, killGraceMs: number): Promise<s
 
 /** Whether commands can be cut off from the network here (detected once per process). */
 export async function networkIsolation(): Promise<NetworkIsolation> {
-  return (await detectUnshare()) ? "unshare" : "unavailable";
+  return (await detectIsolation()).network ? "unshare" : "unavailable";
+}
+
+/** Whether commands run out of sight of other processes and the server's secret files. */
+export async function processIsolation(): Promise<ProcessIsolation> {
+  return (await detectIsolation()).process ? "pid-namespace" : "unavailable";
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -166,9 +261,12 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
   const maxOutputBytes = options.maxOutputBytes ?? SANDBOX_DEFAULTS.maxOutputBytes;
   const network = options.network ?? "none";
 
-  const prefix = network === "none" ? await detectUnshare() : null;
-  const isolation: SandboxResult["networkIsolation"] =
-    network === "allowed" ? "not-requested" : prefix ? "unshare" : "unavailable";
+  const isolation = await detectIsolation();
+  const reported = {
+    networkIsolation:
+      network === "allowed" ? "not-requested" : isolation.network ? "unshare" : "unavailable",
+    processIsolation: isolation.process ? "pid-namespace" : "unavailable",
+  } as const;
 
   if (options.signal?.aborted) {
     return {
@@ -179,7 +277,7 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
       output: "",
       truncated: false,
       durationMs: performance.now() - started,
-      networkIsolation: isolation,
+      ...reported,
     };
   }
 
@@ -189,7 +287,11 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
     options.command !== undefined
       ? ["/bin/sh", "-c", options.command]
       : [options.file, ...(options.args ?? [])];
-  const argv = [...(await backstopPrefix(timeoutMs, killGraceMs)), ...(prefix ?? []), ...target];
+  const argv = [
+    ...(await backstopPrefix(timeoutMs, killGraceMs)),
+    ...isolationPrefix(isolation, network),
+    ...target,
+  ];
 
   try {
     return await new Promise<SandboxResult>((resolve) => {
@@ -287,7 +389,7 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
           output,
           truncated: dropped > 0,
           durationMs: Math.round(performance.now() - started),
-          networkIsolation: isolation,
+          ...reported,
         });
       };
 
@@ -297,7 +399,13 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
         if (child.pid === undefined) finish();
       });
       child.on("exit", (code, signal) => {
-        exit = { code, signal };
+        // In a PID namespace the command's parent is its init shell, which cannot die of a signal
+        // and reports the command ended by our SIGTERM as exit 143, as shells do: say what happened.
+        const terminated =
+          isolation.process &&
+          (timedOut || cancelled) &&
+          code === 128 + os.constants.signals.SIGTERM;
+        exit = terminated ? { code: null, signal: "SIGTERM" } : { code, signal };
         // Leftover background processes would hold the pipes open; the run is over, so end them.
         killGroup(child, "SIGKILL");
         // A process that escaped the group (setsid) may still hold a pipe: do not wait for it forever.

@@ -6,6 +6,7 @@
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { networkIsolation, processIsolation } from "@/lib/workspaces/run-sandboxed";
 import { runAssignment } from "./run-assignment";
 import { RunnerApi } from "./runner-api";
 
@@ -43,6 +44,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 say(`polling ${url} (workdir ${workdir})`);
+say(`sandbox: network ${await networkIsolation()}, processes ${await processIsolation()}`);
 while (!shutdown.signal.aborted) {
   try {
     const assignment = await api.claim({ waitMs, leaseMs }, shutdown.signal);

@@ -57,6 +57,9 @@ export interface TaskSeed {
   attentionReason?: string | null;
   leaseOwner?: string | null;
   leaseExpiresAt?: Date | null;
+  lastHeartbeatAt?: Date | null;
+  estimateMinutes?: number | null;
+  attempts?: number;
 }
 
 /** `count` tasks in the scope (QUEUED unless told), created in order one millisecond apart. */
@@ -89,6 +92,9 @@ export async function createTasks(
         ...(s.attentionReason !== undefined ? { attentionReason: s.attentionReason } : {}),
         ...(s.leaseOwner !== undefined ? { leaseOwner: s.leaseOwner } : {}),
         ...(s.leaseExpiresAt !== undefined ? { leaseExpiresAt: s.leaseExpiresAt } : {}),
+        ...(s.lastHeartbeatAt !== undefined ? { lastHeartbeatAt: s.lastHeartbeatAt } : {}),
+        ...(s.estimateMinutes !== undefined ? { estimateMinutes: s.estimateMinutes } : {}),
+        ...(s.attempts !== undefined ? { attempts: s.attempts } : {}),
       };
     }),
     select: { id: true, createdAt: true },
@@ -96,17 +102,19 @@ export async function createTasks(
   return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).map((row) => row.id);
 }
 
-/** A PENDING task graph in the scope: key -> id. */
+/**
+ * A task graph in the scope, ranked in the given order: key -> id. Tasks are PENDING unless a
+ * node says otherwise (a node may carry any TaskSeed field: title, status, estimate…).
+ */
 export async function createTaskGraph(
   db: Db,
   scope: TaskScope,
-  nodes: { key: string; dependsOn: string[] }[],
+  nodes: (TaskSeed & { key: string; dependsOn: readonly string[] })[],
 ): Promise<Map<string, string>> {
-  const ids = await createTasks(db, scope, nodes.length, (index) => ({
-    key: nodes[index]!.key,
-    status: "PENDING",
-    rank: index,
-  }));
+  const ids = await createTasks(db, scope, nodes.length, (index) => {
+    const { dependsOn: _edges, ...seed } = nodes[index]!;
+    return { status: "PENDING", rank: index, ...seed };
+  });
   const byKey = new Map(nodes.map((node, index) => [node.key, ids[index]!]));
   const edges = nodes.flatMap((node) =>
     node.dependsOn.map((dep) => ({

@@ -1,12 +1,14 @@
-import { Activity, Plus } from "lucide-react";
+import { Activity } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ActivityTimeline } from "@/components/activity/activity-timeline";
 import { LiveRefresh } from "@/components/execution/live-refresh";
 import { NativeSelect } from "@/components/forms/native-select";
+import { AwaitingWork } from "@/components/shell/awaiting-work";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { IntentLink } from "@/components/ui/intent-link";
 import { type ActivityFamily, activityFamilies } from "@/lib/activity/describe-activity";
 import { listActivity } from "@/lib/activity/list-activity";
 import { timelineEntry } from "@/lib/activity/timeline-entry";
@@ -64,14 +66,6 @@ export default async function ActivityPage({
   };
   const filtered = Boolean(family || project);
 
-  const newTicket = can(actor.role, "write") ? (
-    <Button asChild size="sm">
-      <Link href={`/${org.slug}/tickets/new`}>
-        <Plus aria-hidden="true" /> New ticket
-      </Link>
-    </Button>
-  ) : null;
-
   return (
     <>
       <PageHeader
@@ -84,7 +78,7 @@ export default async function ActivityPage({
         <div className="flex flex-wrap items-center gap-3">
           <nav aria-label="Filter by event type" className="flex flex-wrap gap-1">
             {[undefined, ...activityFamilies].map((f) => (
-              <Link
+              <IntentLink
                 key={f ?? "all"}
                 href={href({ type: f, project: project?.id })}
                 aria-current={family === f ? "page" : undefined}
@@ -96,7 +90,7 @@ export default async function ActivityPage({
                 )}
               >
                 {f ? familyLabels[f] : "All"}
-              </Link>
+              </IntentLink>
             ))}
           </nav>
           {projects.length > 0 ? (
@@ -146,11 +140,12 @@ export default async function ActivityPage({
               }
             />
           ) : (
-            <EmptyState
+            <AwaitingWork
+              orgSlug={org.slug}
+              canWrite={can(actor.role, "write")}
               icon={<Activity />}
               title="No activity yet"
               description="Everything that happens in this organization is recorded here: create a project, file a ticket or invite a teammate from Settings to get started."
-              action={newTicket}
             />
           )
         ) : (

@@ -5,13 +5,15 @@ import { HeartbeatAge } from "@/components/agents/heartbeat-age";
 import { RunnersTable } from "@/components/agents/runners-table";
 import { LiveRefresh } from "@/components/execution/live-refresh";
 import { LogView } from "@/components/execution/log-view";
+import { AwaitingWork } from "@/components/shell/awaiting-work";
 import { PageHeader } from "@/components/shell/page-header";
-import { EmptyState } from "@/components/ui/empty-state";
+import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { listAgentActivity } from "@/lib/agents/list-agent-activity";
 import { requireOrgContext } from "@/lib/auth/org-context";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { can } from "@/lib/orgs/roles";
 
 export const metadata: Metadata = { title: "Agents" };
 
@@ -48,15 +50,17 @@ export default async function AgentsPage({ params }: { params: Promise<{ org: st
             <span className="font-normal text-muted-foreground">({activity.running.length})</span>
           </h2>
           {activity.running.length === 0 ? (
-            <EmptyState
+            <AwaitingWork
+              orgSlug={org.slug}
+              canWrite={can(actor.role, "write")}
               icon={<Bot />}
               headingLevel={3}
               title="No agents running"
               description="Agents start when a spec's task graph is approved and its tasks are queued. They show up here with their heartbeat and a live tail of their log."
-              action={
-                <Link href={`/${org.slug}/graph`} className="text-sm underline">
-                  Open the graph
-                </Link>
+              actions={
+                <Button asChild size="sm" variant="outline">
+                  <Link href={`/${org.slug}/board`}>Open the board</Link>
+                </Button>
               }
             />
           ) : (

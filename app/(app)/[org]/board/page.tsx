@@ -5,6 +5,7 @@ import { Board } from "@/components/board/board";
 import type { BoardView } from "@/components/board/board-columns";
 import { BoardToolbar, boardHref } from "@/components/board/board-filters";
 import { LiveRefresh } from "@/components/execution/live-refresh";
+import { AwaitingWork } from "@/components/shell/awaiting-work";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -65,17 +66,12 @@ export default async function BoardPage({
         <h1 className="sr-only">Board</h1>
         {tasks.length === 0 && !filtered ? (
           <div className="p-6">
-            <EmptyState
+            <AwaitingWork
+              orgSlug={org.slug}
+              canWrite={canWrite}
               icon={<KanbanSquare />}
               title="No tasks yet"
               description="Tasks appear here, in columns by status, once a ticket's spec is approved and broken into tasks. File a ticket to start: Trellis drafts its requirements, design and tasks for your review."
-              action={
-                newTicket ?? (
-                  <Button asChild size="sm" variant="outline">
-                    <Link href={`/${org.slug}/tickets`}>View tickets</Link>
-                  </Button>
-                )
-              }
             />
           </div>
         ) : (

@@ -9,14 +9,15 @@ import {
 } from "@/components/costs/cost-charts";
 import { formatDay, formatTokens, formatUsd } from "@/components/costs/format";
 import { UsageTable } from "@/components/costs/usage-table";
+import { AwaitingWork } from "@/components/shell/awaiting-work";
 import { PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { requireOrgContext } from "@/lib/auth/org-context";
 import { costRangeSchema, getCostSummary } from "@/lib/costs/get-cost-summary";
 import { db } from "@/lib/db/client";
+import { can } from "@/lib/orgs/roles";
 
 export const metadata: Metadata = { title: "Costs" };
 
@@ -122,15 +123,12 @@ export default async function CostsPage({
         </dl>
 
         {totals.calls === 0 ? (
-          <EmptyState
+          <AwaitingWork
+            orgSlug={org.slug}
+            canWrite={can(actor.role, "write")}
             icon={<Coins />}
             title="No model usage in this period"
-            description="Every model call is counted here: drafting requirements, designs and task graphs, and agents working on tasks. Start a spec from a ticket, or pick a longer period."
-            action={
-              <Button asChild size="sm" variant="outline">
-                <Link href={`/${org.slug}/tickets`}>View tickets</Link>
-              </Button>
-            }
+            description="Every model call is counted here: drafting requirements, designs and task graphs, and agents working on tasks. Start a spec from a ticket, or pick a longer period above."
           />
         ) : (
           <div className="grid gap-6 xl:grid-cols-2">

@@ -1,10 +1,11 @@
-import { List, Network, Plus } from "lucide-react";
+import { List, Network } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LiveRefresh } from "@/components/execution/live-refresh";
 import { GraphFilters, graphQuery } from "@/components/graph/graph-filters";
 import { GraphLegend } from "@/components/graph/graph-legend";
 import { GraphView } from "@/components/graph/graph-view";
+import { AwaitingWork } from "@/components/shell/awaiting-work";
 import { PageHeader } from "@/components/shell/page-header";
 import { TaskDrawerDetail } from "@/components/tasks/task-drawer-detail";
 import { Button } from "@/components/ui/button";
@@ -54,16 +55,17 @@ export default async function GraphPage({
         />
         <main className="p-6">
           <h1 className="sr-only">Graph</h1>
-          <EmptyState
+          <AwaitingWork
+            orgSlug={org.slug}
+            canWrite={can(actor.role, "write")}
             icon={<Network />}
             title={projectId ? "No task graph in this project yet" : "No task graph yet"}
             description="When a ticket's spec is approved, its tasks and their dependencies are drawn here, with the critical path highlighted. File a ticket to start."
-            action={
-              can(actor.role, "write") ? (
-                <Button asChild size="sm">
-                  <Link href={`/${org.slug}/tickets/new`}>
-                    <Plus aria-hidden="true" /> New ticket
-                  </Link>
+            actions={
+              // Other projects have graphs: one click back to them.
+              specs.length ? (
+                <Button asChild size="sm" variant="outline">
+                  <Link href={basePath}>Show all projects</Link>
                 </Button>
               ) : null
             }
@@ -162,7 +164,12 @@ export default async function GraphPage({
             <EmptyState
               icon={<Network />}
               title="This spec has no tasks yet"
-              description="Its tasks appear here once its task graph is approved."
+              description="Its tasks and their dependencies are drawn here once its task graph is approved. The spec shows which phase it is in and what waits for review."
+              action={
+                <Button asChild size="sm" variant="outline">
+                  <Link href={`/${org.slug}/specs/${graph.spec.id}`}>Open the spec</Link>
+                </Button>
+              }
             />
           </div>
         )}
