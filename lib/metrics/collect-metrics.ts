@@ -1,6 +1,6 @@
 import "server-only";
+import { Counter, Gauge, Registry } from "prom-client";
 import type { Db } from "@/lib/db/client";
-import { Prisma } from "@/lib/generated/prisma/client";
 import {
   ActorKind,
   CallbackStatus,
@@ -10,14 +10,13 @@ import {
   TaskStatus,
   WebhookProvider,
 } from "@/lib/generated/prisma/enums";
-import { type HistogramSeries, type MetricFamily, renderExposition } from "./exposition";
-import { processMetrics } from "./process-metrics";
+import { processRegistry } from "./process-metrics";
+
+/** What a scrape answers with: Prometheus text format 0.0.4. */
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
 /** A runner that heartbeated this recently is active (its client beats every 30 s or so). */
 export const RUNNER_ACTIVE_SECONDS = 90;
-
-/** Upper bounds of the run-duration histogram, in seconds: agent runs take seconds to hours. */
-export const RUN_DURATION_BUCKETS = [10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200] as const;
 
 const FINISHED_RUN_STATUSES = [
   RunStatus.SUCCEEDED,
@@ -26,28 +25,7 @@ const FINISHED_RUN_STATUSES = [
   RunStatus.TIMED_OUT,
 ] as const;
 
-// The bucket a finished run's duration `d` falls in (0-based; one past the last for +Inf only),
-// written from the constants above into the statement.
-const durationBucket = Prisma.raw(
-  `CASE WHEN d IS NULL THEN NULL ${RUN_DURATION_BUCKETS.map(
-    (bound, i) => `WHEN d <= ${bound} THEN ${i}`,
-  ).join(" ")} ELSE ${RUN_DURATION_BUCKETS.length} END`,
-);
-
 type Counted = { key: string; n: bigint };
-
-/** One sample per value of a (small) enum, 0 where the database has none. */
-function byEnum(
-  values: Record<string, string>,
-  label: string,
-  rows: readonly Counted[],
-): { labels: Record<string, string>; value: number }[] {
-  const counts = new Map(rows.map((row) => [row.key, Number(row.n)]));
-  return Object.values(values).map((value) => ({
-    labels: { [label]: value },
-    value: counts.get(value) ?? 0,
-  }));
-}
 
 const countBy = (db: Db, table: string, column: string, where = "") =>
   db.$queryRawUnsafe<Counted[]>(
@@ -92,15 +70,13 @@ export async function collectMetrics(db: Db, options: { now?: Date } = {}): Prom
             FILTER (WHERE status = 'QUEUED' AND ("notBefore" IS NULL OR "notBefore" <= ${now})) AS "oldestSince",
           count(*) FILTER (WHERE status IN ('RUNNING', 'VERIFYING') AND "leaseExpiresAt" < ${now})::int8 AS "leaseExpired"
         FROM "Task" WHERE status IN ('QUEUED', 'RUNNING', 'VERIFYING')`,
-    db.$queryRaw<
-      { status: string; bucket: number | null; n: bigint; lastHour: bigint; seconds: number }[]
-    >`
-        SELECT status::text AS status, ${durationBucket} AS bucket, count(*)::int8 AS n,
+    db.$queryRaw<{ status: string; n: bigint; lastHour: bigint; seconds: number }[]>`
+        SELECT status::text AS status, count(*)::int8 AS n,
           count(*) FILTER (WHERE "finishedAt" >= ${hourAgo})::int8 AS "lastHour",
           coalesce(sum(d), 0)::float8 AS seconds
         FROM (SELECT status, "finishedAt", EXTRACT(EPOCH FROM "finishedAt" - "startedAt")::float8 AS d
               FROM "Run") r
-        GROUP BY 1, 2`,
+        GROUP BY 1`,
     db.$queryRaw<{ model: string; calls: bigint; input: bigint; output: bigint; cost: number }[]>`
         SELECT model, count(*)::int8 AS calls, sum("inputTokens")::int8 AS input,
           sum("outputTokens")::int8 AS output, sum("costUsd")::float8 AS cost
@@ -111,155 +87,149 @@ export async function collectMetrics(db: Db, options: { now?: Date } = {}): Prom
         FROM "Runner" WHERE "revokedAt" IS NULL`,
   ]);
 
-  const runsByStatus = (
-    pick: (row: (typeof runs)[number]) => bigint,
-    statuses: readonly string[],
-  ) =>
-    statuses.map((status) => ({
-      labels: { status },
-      value: runs.filter((r) => r.status === status).reduce((n, r) => n + Number(pick(r)), 0),
-    }));
-  const durations: HistogramSeries[] = FINISHED_RUN_STATUSES.map((status) => {
-    const rows = runs.filter((r) => r.status === status && r.bucket !== null);
-    return {
-      labels: { status },
-      bucketCounts: RUN_DURATION_BUCKETS.map((_, i) =>
-        rows.filter((r) => r.bucket === i).reduce((n, r) => n + Number(r.n), 0),
-      ),
-      count: rows.reduce((n, r) => n + Number(r.n), 0),
-      sum: rows.reduce((s, r) => s + r.seconds, 0),
-    };
-  });
-  const oldestQueuedSeconds = queue?.oldestSince
-    ? Math.max(0, (now.getTime() - queue.oldestSince.getTime()) / 1000)
-    : 0;
+  const registry = new Registry();
+  const gauge = (name: string, help: string, labelNames: string[] = []) =>
+    new Gauge({ name, help, labelNames, registers: [registry] });
+  // Counters read from the database: a fresh registry per scrape, so `inc` sets the total.
+  const counter = (name: string, help: string, labelNames: string[] = []) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+  const perEnum = (
+    metric: Gauge | Counter,
+    values: Record<string, string>,
+    label: string,
+    rows: readonly Counted[],
+  ) => {
+    const counts = new Map(rows.map((row) => [row.key, Number(row.n)]));
+    for (const value of Object.values(values)) {
+      const n = counts.get(value) ?? 0;
+      if (metric instanceof Gauge) metric.set({ [label]: value }, n);
+      else metric.inc({ [label]: value }, n);
+    }
+  };
+  const runTotal = (status: string, pick: (row: (typeof runs)[number]) => number) =>
+    runs.filter((r) => r.status === status).reduce((n, r) => n + pick(r), 0);
 
-  const families: MetricFamily[] = [
-    {
-      name: "trellis_up",
-      help: "1 while Trellis answers scrapes.",
-      type: "gauge",
-      samples: [{ value: 1 }],
-    },
-    {
-      name: "trellis_organizations",
-      help: "Organizations by plan.",
-      type: "gauge",
-      samples: byEnum(Plan, "plan", organizations),
-    },
-    {
-      name: "trellis_tasks",
-      help: "Tasks by status, across organizations.",
-      type: "gauge",
-      samples: byEnum(TaskStatus, "status", tasks),
-    },
-    {
-      name: "trellis_queue_depth",
-      help: "QUEUED tasks claimable now (not backing off after a failure).",
-      type: "gauge",
-      samples: [{ value: Number(queue?.claimable ?? 0) }],
-    },
-    {
-      name: "trellis_queue_backing_off",
-      help: "QUEUED tasks waiting out a retry backoff (notBefore in the future).",
-      type: "gauge",
-      samples: [{ value: Number(queue?.backingOff ?? 0) }],
-    },
-    {
-      name: "trellis_queue_oldest_age_seconds",
-      help: "Seconds the longest-waiting claimable task has been claimable (since its last change or its backoff's end); 0 when none.",
-      type: "gauge",
-      samples: [{ value: oldestQueuedSeconds }],
-    },
-    {
-      name: "trellis_tasks_lease_expired",
-      help: "RUNNING or VERIFYING tasks whose worker's lease has expired (the sweeper requeues them).",
-      type: "gauge",
-      samples: [{ value: Number(queue?.leaseExpired ?? 0) }],
-    },
-    {
-      name: "trellis_specs",
-      help: "Specs by state, across organizations.",
-      type: "gauge",
-      samples: byEnum(SpecState, "state", specs),
-    },
-    {
-      name: "trellis_runs_started_total",
-      help: "Runs started (one per task attempt).",
-      type: "counter",
-      samples: [{ value: runs.reduce((n, r) => n + Number(r.n), 0) }],
-    },
-    {
-      name: "trellis_runs",
-      help: "Runs by current status.",
-      type: "gauge",
-      samples: runsByStatus((r) => r.n, Object.values(RunStatus)),
-    },
-    {
-      name: "trellis_runs_finished_last_hour",
-      help: "Runs that finished in the last hour, by how they ended.",
-      type: "gauge",
-      samples: runsByStatus((r) => r.lastHour, FINISHED_RUN_STATUSES),
-    },
-    {
-      name: "trellis_run_duration_seconds",
-      help: "Wall-clock time of finished runs, from start to finish, by how they ended.",
-      type: "histogram",
-      buckets: RUN_DURATION_BUCKETS,
-      series: durations,
-    },
-    {
-      name: "trellis_runners_registered",
-      help: "Self-hosted runners not revoked.",
-      type: "gauge",
-      samples: [{ value: Number(runners?.registered ?? 0) }],
-    },
-    {
-      name: "trellis_runners_active",
-      help: `Self-hosted runners that heartbeated in the last ${RUNNER_ACTIVE_SECONDS} seconds.`,
-      type: "gauge",
-      samples: [{ value: Number(runners?.active ?? 0) }],
-    },
-    {
-      name: "trellis_model_calls_total",
-      help: "Metered model calls, by model.",
-      type: "counter",
-      samples: usage.map((u) => ({ labels: { model: u.model }, value: Number(u.calls) })),
-    },
-    {
-      name: "trellis_model_tokens_total",
-      help: "Model tokens, by model and direction (input or output).",
-      type: "counter",
-      samples: usage.flatMap((u) => [
-        { labels: { model: u.model, direction: "input" }, value: Number(u.input) },
-        { labels: { model: u.model, direction: "output" }, value: Number(u.output) },
-      ]),
-    },
-    {
-      name: "trellis_model_cost_usd_total",
-      help: "Model cost in US dollars, by model.",
-      type: "counter",
-      samples: usage.map((u) => ({ labels: { model: u.model }, value: u.cost })),
-    },
-    {
-      name: "trellis_activity_events_total",
-      help: "Activity and audit events recorded, by kind of actor.",
-      type: "counter",
-      samples: byEnum(ActorKind, "actor_kind", activity),
-    },
-    {
-      name: "trellis_webhook_deliveries_total",
-      help: "Incoming webhook deliveries processed (deduplicated), by provider.",
-      type: "counter",
-      samples: byEnum(WebhookProvider, "provider", webhooks),
-    },
-    {
-      name: "trellis_callback_deliveries",
-      help: "Outgoing ticket callbacks by delivery status.",
-      type: "gauge",
-      samples: byEnum(CallbackStatus, "status", callbacks),
-    },
-    ...processMetrics(),
-  ];
-  return renderExposition(families);
+  gauge("trellis_up", "1 while Trellis answers scrapes.").set(1);
+  perEnum(
+    gauge("trellis_organizations", "Organizations by plan.", ["plan"]),
+    Plan,
+    "plan",
+    organizations,
+  );
+  perEnum(
+    gauge("trellis_tasks", "Tasks by status, across organizations.", ["status"]),
+    TaskStatus,
+    "status",
+    tasks,
+  );
+  gauge("trellis_queue_depth", "QUEUED tasks claimable now (not backing off after a failure).").set(
+    Number(queue?.claimable ?? 0),
+  );
+  gauge(
+    "trellis_queue_backing_off",
+    "QUEUED tasks waiting out a retry backoff (notBefore in the future).",
+  ).set(Number(queue?.backingOff ?? 0));
+  gauge(
+    "trellis_queue_oldest_age_seconds",
+    "Seconds the longest-waiting claimable task has been claimable (since its last change or its backoff's end); 0 when none.",
+  ).set(queue?.oldestSince ? Math.max(0, (now.getTime() - queue.oldestSince.getTime()) / 1000) : 0);
+  gauge(
+    "trellis_tasks_lease_expired",
+    "RUNNING or VERIFYING tasks whose worker's lease has expired (the sweeper requeues them).",
+  ).set(Number(queue?.leaseExpired ?? 0));
+  perEnum(
+    gauge("trellis_specs", "Specs by state, across organizations.", ["state"]),
+    SpecState,
+    "state",
+    specs,
+  );
+  counter("trellis_runs_started_total", "Runs started (one per task attempt).").inc(
+    runs.reduce((n, r) => n + Number(r.n), 0),
+  );
+  const byStatus = gauge("trellis_runs", "Runs by current status.", ["status"]);
+  for (const status of Object.values(RunStatus))
+    byStatus.set(
+      { status },
+      runTotal(status, (r) => Number(r.n)),
+    );
+  const lastHour = gauge(
+    "trellis_runs_finished_last_hour",
+    "Runs that finished in the last hour, by how they ended.",
+    ["status"],
+  );
+  // Durations as a running sum beside the count (average = rate of one over the other): the
+  // figures come from the database at scrape time, which a bucketed histogram cannot take.
+  const finished = counter("trellis_runs_finished_total", "Finished runs, by how they ended.", [
+    "status",
+  ]);
+  const seconds = counter(
+    "trellis_run_duration_seconds_total",
+    "Wall-clock seconds of finished runs, from start to finish, by how they ended.",
+    ["status"],
+  );
+  for (const status of FINISHED_RUN_STATUSES) {
+    lastHour.set(
+      { status },
+      runTotal(status, (r) => Number(r.lastHour)),
+    );
+    finished.inc(
+      { status },
+      runTotal(status, (r) => Number(r.n)),
+    );
+    seconds.inc(
+      { status },
+      runTotal(status, (r) => r.seconds),
+    );
+  }
+  gauge("trellis_runners_registered", "Self-hosted runners not revoked.").set(
+    Number(runners?.registered ?? 0),
+  );
+  gauge(
+    "trellis_runners_active",
+    `Self-hosted runners that heartbeated in the last ${RUNNER_ACTIVE_SECONDS} seconds.`,
+  ).set(Number(runners?.active ?? 0));
+  const calls = counter("trellis_model_calls_total", "Metered model calls, by model.", ["model"]);
+  const tokens = counter(
+    "trellis_model_tokens_total",
+    "Model tokens, by model and direction (input or output).",
+    ["model", "direction"],
+  );
+  const cost = counter("trellis_model_cost_usd_total", "Model cost in US dollars, by model.", [
+    "model",
+  ]);
+  for (const u of usage) {
+    calls.inc({ model: u.model }, Number(u.calls));
+    tokens.inc({ model: u.model, direction: "input" }, Number(u.input));
+    tokens.inc({ model: u.model, direction: "output" }, Number(u.output));
+    cost.inc({ model: u.model }, u.cost);
+  }
+  perEnum(
+    counter(
+      "trellis_activity_events_total",
+      "Activity and audit events recorded, by kind of actor.",
+      ["actor_kind"],
+    ),
+    ActorKind,
+    "actor_kind",
+    activity,
+  );
+  perEnum(
+    counter(
+      "trellis_webhook_deliveries_total",
+      "Incoming webhook deliveries processed (deduplicated), by provider.",
+      ["provider"],
+    ),
+    WebhookProvider,
+    "provider",
+    webhooks,
+  );
+  perEnum(
+    gauge("trellis_callback_deliveries", "Outgoing ticket callbacks by delivery status.", [
+      "status",
+    ]),
+    CallbackStatus,
+    "status",
+    callbacks,
+  );
+  return Registry.merge([registry, processRegistry()]).metrics();
 }

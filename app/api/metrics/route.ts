@@ -2,15 +2,14 @@
 import { routeHandler } from "@/lib/api/route-handler";
 import { db } from "@/lib/db/client";
 import { authorizeMetricsScrape } from "@/lib/metrics/authorize-metrics-scrape";
-import { collectMetrics } from "@/lib/metrics/collect-metrics";
-import { EXPOSITION_CONTENT_TYPE } from "@/lib/metrics/exposition";
+import { collectMetrics, METRICS_CONTENT_TYPE } from "@/lib/metrics/collect-metrics";
 
 export const dynamic = "force-dynamic";
 
 const scrape = routeHandler(async (request: Request) => {
   authorizeMetricsScrape(request);
   return new Response(await collectMetrics(db()), {
-    headers: { "Content-Type": EXPOSITION_CONTENT_TYPE, "Cache-Control": "no-store" },
+    headers: { "Content-Type": METRICS_CONTENT_TYPE, "Cache-Control": "no-store" },
   });
 });
 

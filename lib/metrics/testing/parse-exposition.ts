@@ -20,7 +20,7 @@ const NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
 const HELP_LINE = new RegExp(`^# HELP (${NAME}) (.*)$`);
 const TYPE_LINE = new RegExp(`^# TYPE (${NAME}) (counter|gauge|histogram|summary|untyped)$`);
 const SAMPLE_LINE = new RegExp(
-  `^(${NAME})(?:\\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*",?)*)\\})? (NaN|[+-]Inf|[+-]?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)$`,
+  `^(${NAME})(?:\\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*",?)*)\\})? ([Nn]a[Nn]|[+-]Inf|[+-]?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)$`,
 );
 const LABEL_PAIR = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"/g;
 
@@ -77,6 +77,7 @@ export function parseExposition(text: string): ParsedExposition {
   let family: string | undefined;
   for (const [index, line] of text.slice(0, -1).split("\n").entries()) {
     const fail = (why: string) => new Error(`line ${index + 1} ${JSON.stringify(line)}: ${why}`);
+    if (line === "") continue; // the format ignores empty lines
     const helpLine = HELP_LINE.exec(line);
     if (helpLine) {
       family = helpLine[1]!;
