@@ -1,7 +1,7 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { type FakeGithubApi, startFakeGithubApi } from "../lib/testing/fake-github-api";
 import { fakeGithubApp } from "../playwright.config";
-import { e2eDb } from "./database";
+import { orgIdOf, withE2eDb } from "./db";
 import { signUp, unique } from "./fixtures";
 
 /*
@@ -124,15 +124,12 @@ test("a tampered or someone else's installation link is refused with the reason 
   );
 
   // Mallory's own state, rewritten to name Ada's organization: the signature no longer matches.
-  const db = e2eDb();
-  const adasOrg = await db.organization
-    .findUniqueOrThrow({ where: { slug: ada.orgSlug }, select: { id: true } })
-    .finally(() => db.$disconnect());
+  const adasOrgId = await withE2eDb((db) => orgIdOf(db, ada.orgSlug));
   const [payload, signature] = (await installState(mallory.page, mallory.account.orgSlug)).split(
     ".",
   );
   const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8"));
-  const rewritten = Buffer.from(JSON.stringify({ ...claims, o: adasOrg.id })).toString("base64url");
+  const rewritten = Buffer.from(JSON.stringify({ ...claims, o: adasOrgId })).toString("base64url");
   const tampered = await mallory.page.goto(callback(`${rewritten}.${signature}`));
   expect(tampered?.status()).toBe(403);
   await expect(mallory.page.getByRole("alert")).toHaveText(
