@@ -187,7 +187,7 @@ test("a spec goes from ticket to approved requirements, design and tasks, then a
     await expect(content(page, "Tasks").getByText("Version 1 · approved · agent")).toBeVisible();
   });
 
-  await test.step("a task page shows its log and its diff", async () => {
+  await test.step("a task page shows its log, its diff and its trace", async () => {
     await page.goto(`/${account.orgSlug}/specs/${specId}?tab=execution`);
     await page
       .getByRole("main")
@@ -201,6 +201,16 @@ test("a spec goes from ticket to approved requirements, design and tasks, then a
     await expect(page.getByRole("region", { name: /^\.trellis\/tasks\// })).toContainText("+");
     await page.getByRole("link", { name: "Verification" }).click();
     await expect(page.getByRole("main")).toContainText(/No verification has run|passed/);
+    await page.getByRole("link", { name: "Trace", exact: true }).click();
+    const events = page.getByRole("list", { name: "Trace events" });
+    await expect(events.locator('[data-trace-kind="tool_call"]')).toContainText("write_file");
+    await events.getByText("Input").first().click();
+    await expect(events).toContainText(".trellis/tasks/");
+    const href = await page.getByRole("link", { name: "Download trace" }).getAttribute("href");
+    const zip = await page.request.get(href!);
+    expect(zip.status()).toBe(200);
+    expect(zip.headers()["content-type"]).toBe("application/zip");
+    expect((await zip.body()).subarray(0, 2).toString()).toBe("PK");
   });
 
   await test.step("the timeline shows each task queued, started, verified and done", async () => {

@@ -39,6 +39,7 @@ export function TaskDrawerDetail({
   renderedAt,
   drawerHref,
   pageHref,
+  traceHref,
 }: {
   detail: Detail;
   canWrite: boolean;
@@ -48,6 +49,8 @@ export function TaskDrawerDetail({
   drawerHref: (taskId: string) => string;
   /** A task's full page. */
   pageHref: string;
+  /** Where a run's trace downloads (a zip folder). */
+  traceHref: (runId: string) => string;
 }) {
   const { task, latest, logs } = detail;
   const problem = task.attentionReason ?? latest?.errorMessage;
@@ -147,6 +150,25 @@ export function TaskDrawerDetail({
         >
           Full log, diff and verification
         </Link>
+      </Section>
+
+      <Section id="task-drawer-trace" title="Trace">
+        {latest ? (
+          <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs">
+            <span className="text-muted-foreground">
+              {latest._count.traceEvents} {latest._count.traceEvents === 1 ? "step" : "steps"}{" "}
+              recorded (model calls, tool calls, commands, verification)
+            </span>
+            <Link href={`${pageHref}?tab=trace`} className="hover:underline">
+              Open trace
+            </Link>
+            <a href={traceHref(latest.id)} download className="hover:underline">
+              Download trace
+            </a>
+          </p>
+        ) : (
+          <p className="text-muted-foreground">No trace yet: the task has not run.</p>
+        )}
       </Section>
 
       <Section id="task-drawer-cost" title="Cost">

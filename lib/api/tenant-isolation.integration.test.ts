@@ -6,6 +6,7 @@ import { AppError } from "@/lib/api/app-error";
 import { type OrgActionName, orgActionHandlers } from "@/lib/api/org-action-handlers";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
+import { exportRunTrace } from "@/lib/execution/export-run-trace";
 import { getRun } from "@/lib/execution/get-run";
 import { getTaskDetail } from "@/lib/execution/get-task-detail";
 import { listRunLogs } from "@/lib/execution/list-run-logs";
@@ -262,6 +263,8 @@ describe("tenant isolation and roles", () => {
         body: { attempt: 1, runId: "run_x", leaseMs: 3000 },
       });
     },
+    "api/orgs/[org]/runs/[runId]/trace": () =>
+      exportRunTrace(database.db, { actor: stranger.actor, runId }),
     // The route answers this NOT_FOUND as 403 (a refused subscription; see its comment).
     "api/orgs/[org]/events": () =>
       getActor(database.db, { userId: stranger.user.id, orgSlug: owner.org.slug }),

@@ -45,6 +45,7 @@ export async function getTaskDetail(
           startedAt: true,
           finishedAt: true,
           verifications: runVerifications,
+          _count: { select: { traceEvents: true } },
         },
       },
     },

@@ -3,20 +3,22 @@ export interface LogLine {
   text: string;
 }
 
-/**
- * Buffers a run's log lines and hands them over in batches: when 50 lines are
- * waiting or 2 seconds after the first one, whichever comes first. `close()`
- * flushes the rest. Flushes never overlap, so batches arrive in order.
- */
-export function createLogBatcher(options: {
-  flush: (lines: LogLine[]) => Promise<void>;
+export interface BatcherOptions<T> {
+  flush: (items: T[]) => Promise<void>;
   maxLines?: number;
   maxDelayMs?: number;
   onError?: (error: unknown) => void;
-}) {
+}
+
+/**
+ * Buffers items (a run's log lines, its trace events) and hands them over in batches: when 50
+ * are waiting or 2 seconds after the first one, whichever comes first. `close()` flushes the
+ * rest. Flushes never overlap, so batches arrive in order.
+ */
+export function createBatcher<T>(options: BatcherOptions<T>) {
   const maxLines = options.maxLines ?? 50;
   const maxDelayMs = options.maxDelayMs ?? 2000;
-  let pending: LogLine[] = [];
+  let pending: T[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<void> = Promise.resolve();
 
@@ -31,18 +33,30 @@ export function createLogBatcher(options: {
   }
 
   return {
-    push(line: LogLine) {
-      // Long outputs arrive in chunks; store them line by line so the viewer can tail them.
-      for (const text of line.text.split(/\r?\n/)) {
-        if (text.length === 0) continue;
-        pending.push({ stream: line.stream, text });
-      }
+    push(...items: T[]) {
+      pending.push(...items);
       if (pending.length >= maxLines) void drain();
       else if (!timer && pending.length > 0) timer = setTimeout(() => void drain(), maxDelayMs);
     },
     flush: drain,
     async close() {
       await drain();
+    },
+  };
+}
+
+/** A batcher of log lines: long outputs arrive in chunks and are stored line by line, so the viewer can tail them. */
+export function createLogBatcher(options: BatcherOptions<LogLine>) {
+  const batcher = createBatcher(options);
+  return {
+    ...batcher,
+    push(line: LogLine) {
+      batcher.push(
+        ...line.text
+          .split(/\r?\n/)
+          .filter((text) => text.length > 0)
+          .map((text) => ({ stream: line.stream, text })),
+      );
     },
   };
 }

@@ -5,6 +5,7 @@ import type {
   AgentTask,
   AgentUsage,
 } from "@/lib/agents/backends/agent-backend";
+import { type TraceEvent, traceEvent } from "@/lib/agents/backends/agent-trace";
 import {
   createRunGuardian,
   type GuardianLimits,
@@ -65,6 +66,8 @@ export interface PerformTaskHooks {
   verification(step: VerificationStep): Promise<void>;
   /** The guardian intervened (already logged); the caller records it. */
   intervention(verdict: GuardianVerdict): void;
+  /** One step of the run's trace (the agent's model and tool calls, verification, notes). */
+  trace(event: TraceEvent): void;
 }
 
 export type PerformTaskResult =
@@ -97,6 +100,9 @@ export async function performTask(options: PerformTaskOptions): Promise<PerformT
   let round = new AbortController();
   const intervene = (verdict: GuardianVerdict) => {
     log("SYSTEM", `Guardian (${verdict.action.toLowerCase()}): ${verdict.reason}`);
+    hooks.trace(
+      traceEvent("note", "guardian", new Date(), { action: verdict.action, error: verdict.reason }),
+    );
     hooks.intervention(verdict);
     if (verdict.action === "ESCALATE") escalation ??= verdict.reason;
     if (verdict.action === "RESTART") restartReason = verdict.reason;
@@ -134,6 +140,13 @@ export async function performTask(options: PerformTaskOptions): Promise<PerformT
     let feedback: string | undefined;
     let commitSha: string | null = null;
     for (let attempt = 1; ; attempt++) {
+      hooks.trace(
+        traceEvent("note", "agent round", new Date(), {
+          agent: options.agent.kind,
+          attempt,
+          ...(feedback ? { feedback } : {}),
+        }),
+      );
       const result = await options.agent.run({
         worktree,
         signal: AbortSignal.any([signal, round.signal]),
@@ -144,6 +157,7 @@ export async function performTask(options: PerformTaskOptions): Promise<PerformT
           await hooks.recordUsage(usage);
         },
         budgetUsd: options.budgetUsd,
+        trace: hooks.trace,
         reviewToolCall: ({ name, input }) => {
           const verdict = guardian.toolCall(name, input);
           if (!verdict) return { action: "run" };
@@ -183,7 +197,11 @@ export async function performTask(options: PerformTaskOptions): Promise<PerformT
         commands: options.commands,
         signal,
         log,
-        onStep: hooks.verification,
+        onStep: async (step) => {
+          const started = new Date(Date.now() - step.durationMs);
+          hooks.trace(traceEvent("verification", step.kind, started, { ...step }, step.durationMs));
+          await hooks.verification(step);
+        },
       });
       if (signal.aborted) return { outcome: "aborted" };
       if (!verdict.passed) {

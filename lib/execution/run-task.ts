@@ -1,6 +1,7 @@
 import "server-only";
 import { recordActivity } from "@/lib/activity/record-activity";
 import type { AgentBackend, AgentLogStream, AgentUsage } from "@/lib/agents/backends/agent-backend";
+import type { TraceEvent } from "@/lib/agents/backends/agent-trace";
 import { getAgentBackend } from "@/lib/agents/backends/get-agent-backend";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -12,9 +13,10 @@ import { finishSpecExecution } from "@/lib/specs/finish-spec-execution";
 import { completeTask, failTask, markNeedsAttention } from "@/lib/tasks/finish-task";
 import { heartbeatTask } from "@/lib/tasks/heartbeat-task";
 import { setTaskVerifying } from "@/lib/tasks/set-task-verifying";
-import { createLogBatcher, type LogLine } from "./log-batcher";
+import { createBatcher, createLogBatcher, type LogLine } from "./log-batcher";
 import { type PerformTaskResult, performTask } from "./perform-task";
 import { integrationBranchOf, taskBranchOf } from "./task-branches";
+import { traceEventRow } from "./trace-event-row";
 
 export interface RunTaskOptions {
   taskId: string;
@@ -138,6 +140,14 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
     },
   });
   const log = (stream: AgentLogStream, text: string) => logs.push({ stream, text });
+  let traceSeq = 0;
+  const traces = createBatcher<TraceEvent>({
+    flush: async (events) => {
+      await db.runTraceEvent.createMany({
+        data: events.map((event) => traceEventRow(task.orgId, run.id, traceSeq++, event)),
+      });
+    },
+  });
 
   // One controller for every reason to stop: lease lost or cancelled, time limit, budget,
   // worker shutdown.
@@ -206,6 +216,7 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
         guardianCheckMs: options.guardianCheckMs,
         hooks: {
           log,
+          trace: (event) => traces.push(event),
           recordUsage: async (u: AgentUsage) => {
             usage.inputTokens += u.inputTokens;
             usage.outputTokens += u.outputTokens;
@@ -281,6 +292,7 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
     clearInterval(heartbeat);
     clearTimeout(timeLimit);
     await Promise.all(records);
+    await traces.close();
   }
 
   async function finishFailedRun(message: string, errorKind: "PERMANENT" | "RETRYABLE") {

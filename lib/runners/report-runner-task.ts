@@ -1,8 +1,10 @@
 import "server-only";
 import { z } from "zod";
+import { capForTrace, traceEventKinds } from "@/lib/agents/backends/agent-trace";
 import { costUsd } from "@/lib/agents/models";
 import { notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
+import { traceEventRow } from "@/lib/execution/trace-event-row";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { recordIntervention } from "@/lib/guardian/record-intervention";
 import { enforceSpecBudget } from "@/lib/specs/enforce-spec-budget";
@@ -20,6 +22,18 @@ const logLine = z.object({
   text: z.string().max(8_000),
 });
 
+/** One trace event as a runner ships it (content already redacted on the runner). */
+const traceEvent = z.object({
+  seq: z.number().int().min(0),
+  kind: z.enum(traceEventKinds),
+  name: z.string().min(1).max(200),
+  startedAt: z.coerce.date(),
+  durationMs: z.number().int().min(0),
+  data: z
+    .record(z.string(), z.unknown())
+    .refine((data) => JSON.stringify(data).length <= 64 * 1024, "at most 64 KiB of data"),
+});
+
 /** What a runner reports about a task it holds, by event name (the URL's last segment). */
 export const runnerTaskEventSchemas = {
   heartbeat: z.object({
@@ -31,6 +45,7 @@ export const runnerTaskEventSchemas = {
       .max(10 * 60_000),
   }),
   logs: z.object({ ...lease, lines: z.array(logLine).min(1).max(500) }),
+  trace: z.object({ ...lease, events: z.array(traceEvent).min(1).max(200) }),
   verifying: z.object(lease),
   verification: z.object({
     ...lease,
@@ -113,6 +128,19 @@ export async function reportRunnerTask(
       // Sequence numbers make a retried batch harmless.
       const written = await db.runLog.createMany({
         data: lines.map((l) => ({ orgId: task.orgId, runId: run.id, ...l })),
+        skipDuplicates: true,
+      });
+      return { written: written.count };
+    }
+    case "trace": {
+      const { events } = runnerTaskEventSchemas.trace.parse(body);
+      const written = await db.runTraceEvent.createMany({
+        data: events.map(({ seq, ...event }) =>
+          traceEventRow(task.orgId, run.id, seq, {
+            ...event,
+            data: capForTrace(event.data) as Record<string, unknown>,
+          }),
+        ),
         skipDuplicates: true,
       });
       return { written: written.count };

@@ -171,6 +171,17 @@ describe("self-hosted runner", () => {
     expect(detail.latest?.diff).toMatch(/^\.trellis\/tasks\/1-task-1\.md \| \+\d+ -0$/);
     expect(detail.logs.some((l) => l.text.startsWith("Pushed trellis/"))).toBe(true);
     expect(detail.latest?.verifications).toEqual([]);
+    // The trace comes back without content: steps, names and timings, never the file written.
+    const trace = await db.runTraceEvent.findMany({
+      where: { runId: detail.latest!.id },
+      orderBy: { seq: "asc" },
+    });
+    expect(trace.map((e) => `${e.kind}:${e.name}`)).toEqual([
+      "note:agent round",
+      "note:offline agent",
+      "tool_call:write_file",
+    ]);
+    expect(trace[2]?.data).toEqual({ redacted: true, isError: false });
 
     const spec = await db.spec.findUniqueOrThrow({ where: { id: specId } });
     const subjects = git(remote, "log", "--format=%s", spec.integrationBranch!).split("\n");

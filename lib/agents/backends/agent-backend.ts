@@ -1,3 +1,5 @@
+import type { TraceEvent } from "@/lib/agents/backends/agent-trace";
+
 /** One task as an agent sees it: what to build, and why the previous try (if any) was rejected. */
 export interface AgentTask {
   id: string;
@@ -45,6 +47,8 @@ export interface AgentRunContext {
   recordUsage?(usage: AgentUsage): Promise<void>;
   /** Agents with tool calls ask before each one (absent: every call runs). */
   reviewToolCall?(call: { name: string; input: unknown }): ToolCallVerdict;
+  /** Each model call, tool call or command, for the run's trace (absent: nothing is kept). */
+  trace?(event: TraceEvent): void;
   /** Most this run may spend, in USD; the agent stops itself once it is reached. */
   budgetUsd?: number;
 }

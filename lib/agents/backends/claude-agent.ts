@@ -13,6 +13,7 @@ import type {
   AgentResult,
   AgentRunContext,
 } from "@/lib/agents/backends/agent-backend";
+import { traceEvent } from "@/lib/agents/backends/agent-trace";
 import {
   claudeAgentTools,
   runWorkspaceTool,
@@ -118,6 +119,8 @@ export class ClaudeAgent implements AgentBackend {
     };
     let spentUsd = 0;
     let nudges = 0;
+    // Messages already in the trace: each model call records only what is new since the last.
+    let traced = 0;
 
     const overBudget = (): RunEnd | undefined =>
       ctx.budgetUsd !== undefined && spentUsd >= ctx.budgetUsd
@@ -136,6 +139,11 @@ export class ClaudeAgent implements AgentBackend {
       ctx.heartbeat();
 
       let response: Message;
+      const callStarted = new Date();
+      const prompt = {
+        ...(traced === 0 ? { system, tools: tools.map((t) => t.name) } : {}),
+        messages: messages.slice(traced),
+      };
       try {
         response = await this.send(
           {
@@ -149,6 +157,14 @@ export class ClaudeAgent implements AgentBackend {
         );
       } catch (error) {
         if (ctx.signal.aborted) return cancelled();
+        ctx.trace?.(
+          traceEvent("model_call", model, callStarted, {
+            model,
+            turn,
+            ...prompt,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
         if (isLlmError(error) && error.kind === "RETRYABLE_EXHAUSTED" && fallback) {
           ctx.log(
             "SYSTEM",
@@ -173,6 +189,19 @@ export class ClaudeAgent implements AgentBackend {
       const outputTokens = response.usage.output_tokens;
       const cost = costUsd(model, inputTokens, outputTokens);
       spentUsd += cost;
+      ctx.trace?.(
+        traceEvent("model_call", model, callStarted, {
+          model,
+          turn,
+          ...prompt,
+          reply: response.content,
+          stopReason: response.stop_reason,
+          toolUses: response.content.flatMap((b) => (b.type === "tool_use" ? [b.name] : [])),
+          inputTokens,
+          outputTokens,
+          costUsd: cost,
+        }),
+      );
       await ctx.recordUsage?.({ model, inputTokens, outputTokens, costUsd: cost });
       ctx.heartbeat();
 
@@ -187,6 +216,7 @@ export class ClaudeAgent implements AgentBackend {
         (block): block is ToolUseBlock => block.type === "tool_use",
       );
       messages.push({ role: "assistant", content: response.content });
+      traced = messages.length;
       if (calls.length === 0) {
         if (++nudges > MAX_NUDGES) {
           return {
@@ -209,13 +239,24 @@ export class ClaudeAgent implements AgentBackend {
       const results: ToolResultBlockParam[] = [];
       for (const call of calls) {
         countToolCall();
+        const toolStarted = new Date();
+        const traceTool = (data: Record<string, unknown>) =>
+          ctx.trace?.(
+            traceEvent("tool_call", call.name, toolStarted, {
+              id: call.id,
+              input: call.input,
+              ...data,
+            }),
+          );
         ctx.log("AGENT", `→ ${call.name}(${describeInput(call.input)})`);
         const verdict = ctx.reviewToolCall?.({ name: call.name, input: call.input });
         if (verdict?.action === "stop") {
+          traceTool({ verdict: "stop", error: verdict.reason });
           return { outcome: "stopped", summary: "", error: verdict.reason };
         }
         if (verdict?.action === "nudge") {
           ctx.log("SYSTEM", `Not run; the agent was told: ${verdict.message}`);
+          traceTool({ verdict: "nudge", output: verdict.message, isError: true });
           results.push({
             type: "tool_result",
             tool_use_id: call.id,
@@ -227,6 +268,7 @@ export class ClaudeAgent implements AgentBackend {
 
         if (call.name === "finish") {
           const parsed = toolSchemas.finish.safeParse(call.input);
+          traceTool({ isError: !parsed.success });
           if (parsed.success) {
             return { outcome: "completed", summary: parsed.data.summary };
           }
@@ -240,6 +282,7 @@ export class ClaudeAgent implements AgentBackend {
         }
 
         const outcome = await runWorkspaceTool(call.name, call.input, toolCtx);
+        traceTool({ output: outcome.content, isError: outcome.isError });
         if (ctx.signal.aborted) return cancelled();
         if (outcome.isError)
           ctx.log("SYSTEM", `${call.name} refused: ${firstLine(outcome.content)}`);

@@ -7,6 +7,7 @@ import type {
   AgentResult,
   AgentRunContext,
 } from "@/lib/agents/backends/agent-backend";
+import { TRACE_STRING_LIMIT, traceEvent } from "@/lib/agents/backends/agent-trace";
 import { sandboxOutputTo } from "@/lib/agents/backends/claude-tools";
 import { outputTail, taskPrompt } from "@/lib/agents/backends/task-prompt";
 import { runSandboxed } from "@/lib/workspaces/run-sandboxed";
@@ -61,6 +62,7 @@ export class CliAgent implements AgentBackend {
       Math.max(10, this.options.heartbeatMs ?? 10_000),
     );
     const stdout = sandboxOutputTo(ctx.log);
+    const started = new Date();
     try {
       const result = await runSandboxed({
         cwd: ctx.worktree,
@@ -83,6 +85,23 @@ export class CliAgent implements AgentBackend {
         },
       });
       const seconds = (result.durationMs / 1000).toFixed(1);
+      // The prompt file and the output; never the environment (it may hold the agent's key).
+      ctx.trace?.(
+        traceEvent(
+          "command",
+          "agent",
+          started,
+          {
+            command: this.options.command,
+            prompt: taskPrompt(task),
+            exitCode: result.exitCode,
+            timedOut: result.timedOut,
+            cancelled: result.cancelled,
+            output: outputTail(result.output, TRACE_STRING_LIMIT),
+          },
+          result.durationMs,
+        ),
+      );
       if (result.cancelled) {
         ctx.log("SYSTEM", "CLI agent stopped: the run was cancelled.");
         return { outcome: "stopped", summary: "", error: "The run was cancelled.", toolCalls: 0 };

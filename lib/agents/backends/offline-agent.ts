@@ -7,6 +7,7 @@ import type {
   AgentRunContext,
   AgentTask,
 } from "@/lib/agents/backends/agent-backend";
+import { traceEvent } from "@/lib/agents/backends/agent-trace";
 import { resolveInside } from "@/lib/workspaces/safe-path";
 
 /**
@@ -56,6 +57,12 @@ export class OfflineAgent implements AgentBackend {
   async run(ctx: AgentRunContext): Promise<AgentResult> {
     const { task } = ctx;
     ctx.log("SYSTEM", `Offline agent (deterministic stand-in, no model) on ${task.key}.`);
+    ctx.trace?.(
+      traceEvent("note", "offline agent", new Date(), {
+        text: "Deterministic stand-in: no model is called.",
+        attempt: task.attempt,
+      }),
+    );
     ctx.heartbeat();
     if (ctx.signal.aborted) return stopped(0);
 
@@ -95,8 +102,17 @@ export class OfflineAgent implements AgentBackend {
       const message = error instanceof Error ? error.message : String(error);
       return { outcome: "failed", summary: "", error: message, toolCalls: 1 };
     }
+    const started = new Date();
+    const content = noteFor(task);
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, noteFor(task), "utf8");
+    await writeFile(target, content, "utf8");
+    ctx.trace?.(
+      traceEvent("tool_call", "write_file", started, {
+        input: { path: relative, content },
+        output: `Wrote ${relative}.`,
+        isError: false,
+      }),
+    );
     ctx.log("AGENT", `Wrote ${relative} (offline agent: records the task; no code was generated).`);
     return {
       outcome: "completed",
@@ -130,6 +146,12 @@ function repeatUntilStopped(ctx: AgentRunContext): AgentResult {
     if (ctx.signal.aborted) return stopped(calls - 1);
     ctx.log("AGENT", `→ read_file(path=README.md)`);
     const verdict = ctx.reviewToolCall?.(call);
+    ctx.trace?.(
+      traceEvent("tool_call", call.name, new Date(), {
+        input: call.input,
+        verdict: verdict?.action ?? "run",
+      }),
+    );
     if (verdict?.action === "stop") {
       return { outcome: "stopped", summary: "", error: verdict.reason, toolCalls: calls };
     }

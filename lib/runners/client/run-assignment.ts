@@ -1,7 +1,8 @@
 import "server-only";
 import path from "node:path";
+import { redactTraceEvent, type TraceEvent } from "@/lib/agents/backends/agent-trace";
 import { getAgentBackend } from "@/lib/agents/backends/get-agent-backend";
-import { createLogBatcher } from "@/lib/execution/log-batcher";
+import { createBatcher, createLogBatcher } from "@/lib/execution/log-batcher";
 import { performTask } from "@/lib/execution/perform-task";
 import type { RunnerAssignment } from "@/lib/runners/claim-runner-task";
 import { cloneOrFetch, pushToOrigin, syncBranchesFromOrigin } from "@/lib/workspaces/git-workspace";
@@ -39,6 +40,18 @@ export async function runAssignment(options: {
     onError: (error) => options.log?.(`could not ship logs: ${String(error)}`),
   });
 
+  // The trace goes out redacted: names, timings, tokens and outcomes, never prompts or code.
+  let traceSeq = 0;
+  const traces = createBatcher<TraceEvent>({
+    flush: async (events) => {
+      await api.report(a.task.id, "trace", {
+        ...lease,
+        events: events.map((event) => ({ seq: traceSeq++, ...redactTraceEvent(event) })),
+      });
+    },
+    onError: (error) => options.log?.(`could not ship the trace: ${String(error)}`),
+  });
+
   const stop = new AbortController();
   let stopReason: "lost" | "timeout" | "shutdown" | null = null;
   const abort = (reason: "lost" | "timeout" | "shutdown") => {
@@ -62,6 +75,7 @@ export async function runAssignment(options: {
   const reports: Promise<unknown>[] = [];
   const finish = async (body: Record<string, unknown>) => {
     await logs.close();
+    await traces.close();
     await Promise.allSettled(reports);
     await api.report(a.task.id, "finish", { ...lease, ...body });
   };
@@ -100,6 +114,7 @@ export async function runAssignment(options: {
       budgetUsd: a.budgetUsd ?? undefined,
       hooks: {
         log: (stream, text) => logs.push({ stream, text }),
+        trace: (event) => traces.push(event),
         recordUsage: async (usage) => {
           const r = await api.report<{ paused: boolean }>(a.task.id, "usage", {
             ...lease,
@@ -140,6 +155,7 @@ export async function runAssignment(options: {
     }
     if (reason || result.outcome === "aborted") {
       await logs.close().catch(() => {});
+      await traces.close().catch(() => {});
       return "lost"; // the lease lapses (or already has) and the task is requeued
     }
     if (result.outcome !== "done") {

@@ -93,6 +93,7 @@ export default async function GraphPage({
           renderedAt={renderedAt}
           drawerHref={(depId) => `${here}${here.includes("?") ? "&" : "?"}task=${depId}`}
           pageHref={`/${org.slug}/tasks/${id}`}
+          traceHref={(runId) => `/api/orgs/${org.slug}/runs/${runId}/trace`}
         />
       );
     } catch (error) {

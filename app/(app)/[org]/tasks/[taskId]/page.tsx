@@ -5,10 +5,12 @@ import { GuardianInterventions } from "@/components/execution/guardian-intervent
 import { LiveRefresh } from "@/components/execution/live-refresh";
 import { LogView } from "@/components/execution/log-view";
 import { TaskActions } from "@/components/execution/task-actions";
+import { TraceView } from "@/components/execution/trace-view";
 import { PageHeader } from "@/components/shell/page-header";
 import { PhaseBadge, StatusBadge } from "@/components/ui/status-badge";
 import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
 import { db } from "@/lib/db/client";
+import { getRunTrace } from "@/lib/execution/get-run-trace";
 import { getTaskDetail } from "@/lib/execution/get-task-detail";
 import { can } from "@/lib/orgs/roles";
 import { cn } from "@/lib/utils/cn";
@@ -20,6 +22,7 @@ const tabs = [
   { param: "diff", label: "Diff" },
   { param: "verification", label: "Verification" },
   { param: "cost", label: "Cost" },
+  { param: "trace", label: "Trace" },
 ] as const;
 
 const inProgress = new Set(["QUEUED", "RUNNING", "VERIFYING"]);
@@ -36,6 +39,10 @@ export default async function TaskPage({
   const { actor, org } = await requireOrgContext(orgSlug);
   const { task, latest, logs } = await orNotFound(getTaskDetail(db(), { actor, taskId }));
   const tab = tabs.find((t) => t.param === tabParam) ?? tabs[0];
+  const trace =
+    tab.param === "trace" && latest
+      ? await getRunTrace(db(), { actor, runId: latest.id, logs: false })
+      : null;
 
   return (
     <>
@@ -146,6 +153,13 @@ export default async function TaskPage({
               agent).
             </p>
           )
+        ) : null}
+        {tab.param === "trace" ? (
+          <TraceView
+            events={trace?.events ?? []}
+            runStartedAt={latest?.startedAt ?? null}
+            downloadHref={latest ? `/api/orgs/${org.slug}/runs/${latest.id}/trace` : null}
+          />
         ) : null}
         {tab.param === "cost" ? (
           <table className="w-full max-w-xl text-sm">
