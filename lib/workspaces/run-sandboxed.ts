@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
@@ -135,22 +135,22 @@ export function sandboxHiddenPaths(): string[] {
  * the command: the command's own directories; the directories replaced by a private empty tmpfs
  * (DATA_DIR, the temp dir), which hold some of the own ones; the own directories again; paths to
  * hide (an empty read-only tmpfs over a directory, /dev/null over a file). The own directories
- * are set aside (bound into a stash at /dev/shm) before the replacing and moved back onto fresh
- * mount points after it, so the command sees its worktree, its git directory, HOME and TMPDIR,
- * and nothing of other tasks and runs. Then a private /dev/shm, a `cd` so that `..` is looked up
- * in the new tree, and the command as init's child with every capability dropped for good, so
- * that it cannot undo any of this (`umount /proc` would bring back every process on the machine)
- * or enter another namespace. Not `exec`: a namespace's init ignores signals it has no handler
- * for, so the command itself would shrug off SIGTERM; as PID 2 it behaves as anywhere else. When
- * it ends, init exits and the kernel kills whatever is left in the namespace (setsid escapees
- * too). A step that fails stops the command rather than run it with others' data in view.
+ * are held open (fds 3 and up) across the replacing and bound back from those fds onto fresh
+ * mount points (then closed: `..` from one leads into the old tree), so the command sees its
+ * worktree, its git directory, HOME and TMPDIR, and nothing of other tasks and runs. Then a
+ * private /dev/shm, a `cd` so that `..` is looked up in the new tree, and the command as init's
+ * child with every capability dropped for good, so that it cannot undo any of this (`umount
+ * /proc` would bring back every process on the machine) or enter another namespace. Not `exec`:
+ * a namespace's init ignores signals it has no handler for, so the command itself would shrug off
+ * SIGTERM; as PID 2 it behaves as anywhere else. When it ends, init exits and the kernel kills
+ * whatever is left in the namespace (setsid escapees too). A step that fails stops the command
+ * rather than run it with others' data in view.
  */
 const NAMESPACE_INIT = `
-mount -t tmpfs -o nosuid,nodev,mode=0700 stash /dev/shm || exit 126
-i=0
+fd=3
 while [ "$1" != -- ]; do
-  i=$((i + 1)); { mkdir /dev/shm/$i && mount --rbind "$1" /dev/shm/$i; } || exit 126
-  shift
+  eval "exec $fd<\\"\\$1\\"" || exit 126
+  fd=$((fd + 1)); shift
 done
 shift
 while [ "$1" != -- ]; do
@@ -158,10 +158,11 @@ while [ "$1" != -- ]; do
   shift
 done
 shift
-i=0
+fd=3
 while [ "$1" != -- ]; do
-  i=$((i + 1)); { mkdir -p "$1" && mount --move /dev/shm/$i "$1"; } || exit 126
-  shift
+  mount --rbind -o X-mount.mkdir /proc/self/fd/$fd "$1" || exit 126
+  eval "exec $fd<&-"
+  fd=$((fd + 1)); shift
 done
 shift
 while [ "$1" != -- ]; do
@@ -171,7 +172,7 @@ while [ "$1" != -- ]; do
   shift
 done
 shift
-umount /dev/shm && mount -t tmpfs -o nosuid,nodev shm /dev/shm || exit 126
+mount -t tmpfs -o nosuid,nodev shm /dev/shm || exit 126
 cd "$PWD" || exit 126
 setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"`;
 
@@ -206,16 +207,18 @@ async function realPaths(paths: string[]): Promise<string[]> {
   return found.filter((p): p is string => p !== null);
 }
 
-/** The git directories a command in `cwd` needs to commit: a linked worktree's live elsewhere. */
-function gitDirs(cwd: string): Promise<string[]> {
-  return new Promise((resolve) => {
-    execFile(
-      "git",
-      ["rev-parse", "--path-format=absolute", "--git-common-dir", "--git-dir"],
-      { cwd, env: sandboxEnv(os.tmpdir()) as NodeJS.ProcessEnv, timeout: 5_000 },
-      (error, stdout) => resolve(error ? [] : stdout.split("\n").filter(Boolean)),
-    );
-  });
+/**
+ * The git directories a command in the worktree `cwd` needs to commit, when they live elsewhere:
+ * a linked worktree's `.git` file points to `<common dir>/worktrees/<name>`, whose `commondir`
+ * points back (read here rather than asking git: a process start per command costs more).
+ */
+async function gitDirs(cwd: string): Promise<string[]> {
+  const dotGit = await readFile(path.join(cwd, ".git"), "utf8").catch(() => "");
+  const gitDir = /^gitdir: (.+)$/m.exec(dotGit)?.[1];
+  if (!gitDir) return []; // a .git directory (inside the worktree), or no repository
+  const own = path.resolve(cwd, gitDir);
+  const common = await readFile(path.join(own, "commondir"), "utf8").catch(() => null);
+  return common === null ? [own] : [own, path.resolve(own, common.trim())];
 }
 
 /**
@@ -230,8 +233,11 @@ async function mountPlan(cwd: string, own: string[]): Promise<MountPlan> {
   );
   const roots = outermost(await realPaths([env().DATA_DIR, os.tmpdir()])).filter((r) => r !== "/");
   const replace = roots.filter((r) => !keep.some((k) => within(r, k)));
+  const kept = keep.filter((k) => replace.some((r) => within(k, r)));
+  // The init holds them open as fds 3 to 9 (the shell's single-digit redirections).
+  if (kept.length > 7) throw new Error(`The sandbox keeps at most 7 own directories: ${kept}`);
   return {
-    keep: keep.filter((k) => replace.some((r) => within(k, r))),
+    keep: kept,
     replace,
     hide: [
       ...roots.filter((r) => keep.some((k) => r !== k && within(r, k))),
