@@ -8,7 +8,7 @@
 // lost response), logging at trace level into a capture; then every place is searched. The last
 // test plants each secret in each place and expects the search to find it.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -140,9 +140,12 @@ describe("installation tokens and Stripe secrets never leak", () => {
   /** Answers Trellis gave during the flow (routes, domain results the UI shows), as text. */
   const answers: Array<[string, string]> = [];
   // Outside every repository: what each agent and verification command found in its sandbox.
-  const sandboxDumps = mkdtempSync(path.join(os.tmpdir(), "trellis-sandbox-dumps-"));
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-leak-data-"));
-  const worktreesRoot = mkdtempSync(path.join(os.tmpdir(), "trellis-leak-worktrees-"));
+  // Not in DATA_DIR nor the temp dir (the test sets TMPDIR): the sandbox hides both.
+  const root = mkdtempSync(path.join(os.tmpdir(), "trellis-leak-"));
+  const [sandboxDumps, dataDir, worktreesRoot, tmpDir] = ["dumps", "data", "worktrees", "tmp"].map(
+    (name) => path.join(root, name),
+  ) as [string, string, string, string];
+  for (const dir of [sandboxDumps, dataDir, worktreesRoot, tmpDir]) mkdirSync(dir);
   // The secrets as they stand after the flow (every installation token GitHub handed out).
   const secrets = () =>
     needlesOf({
@@ -182,6 +185,7 @@ describe("installation tokens and Stripe secrets never leak", () => {
   };
 
   beforeAll(async () => {
+    process.env.TMPDIR = tmpDir;
     stopCapture = captureLogLines((line) => logLines.push(line));
     stripe = await startFakeStripe({
       secretKey: STRIPE_SECRET_KEY,
@@ -202,9 +206,7 @@ describe("installation tokens and Stripe secrets never leak", () => {
     await stripe?.close();
     process.env = savedEnv;
     resetEnvForTests();
-    for (const dir of [sandboxDumps, dataDir, worktreesRoot]) {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    rmSync(root, { recursive: true, force: true });
   });
 
   it("runs GitHub and Stripe end to end: install, issue to pull request, Checkout, webhooks, metered usage", async () => {

@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   existsSync,
@@ -15,6 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
+import { makeGitRepo } from "@/lib/testing/git-repo";
 import {
   networkIsolation,
   type OutputEvent,
@@ -355,9 +356,30 @@ describe("runSandboxed process isolation", () => {
     }
   });
 
-  it("hides the server's secret files but not the worktrees and mirrors", async () => {
+  /** Sets DATA_DIR (and TMPDIR, where the sandbox puts runs' files) for one test. */
+  async function withServerDirs(
+    dirs: { DATA_DIR: string; TMPDIR?: string },
+    body: () => Promise<void>,
+  ) {
+    const saved = { DATA_DIR: process.env.DATA_DIR, TMPDIR: process.env.TMPDIR };
+    const set = (name: "DATA_DIR" | "TMPDIR", value: string | undefined) => {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    };
+    try {
+      set("DATA_DIR", dirs.DATA_DIR);
+      if (dirs.TMPDIR) set("TMPDIR", dirs.TMPDIR);
+      resetEnvForTests();
+      await body();
+    } finally {
+      set("DATA_DIR", saved.DATA_DIR);
+      set("TMPDIR", saved.TMPDIR);
+      resetEnvForTests();
+    }
+  }
+
+  it("hides the server's secret files, even from a command run in DATA_DIR itself", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-sandbox-data-"));
-    const saved = process.env.DATA_DIR;
     const secrets = ["auth-secret", "postgres/trellis-password", "postgres.log"].map((file) => {
       const value = `secret-${randomBytes(12).toString("hex")}`;
       mkdirSync(path.dirname(path.join(dataDir, file)), { recursive: true });
@@ -366,42 +388,102 @@ describe("runSandboxed process isolation", () => {
     });
     const worktree = path.join(dataDir, "worktrees", "tsk_1");
     mkdirSync(worktree, { recursive: true });
-    mkdirSync(path.join(dataDir, "github-mirrors", "prj_1.git"), { recursive: true });
-    writeFileSync(
-      path.join(dataDir, "github-mirrors", "prj_1.git", "HEAD"),
-      "ref: refs/heads/main\n",
-    );
-    const read = `cd "${dataDir}"; cat auth-secret postgres/trellis-password postgres.log github-mirrors/prj_1.git/HEAD`;
+    const read = `cd "${dataDir}"; cat auth-secret postgres/trellis-password postgres.log`;
     try {
-      process.env.DATA_DIR = dataDir;
-      resetEnvForTests();
-      const outside = await unconfined(read, worktree);
-      for (const value of secrets) expect(outside).toContain(value);
+      await withServerDirs({ DATA_DIR: dataDir }, async () => {
+        const outside = await unconfined(read, worktree);
+        for (const value of secrets) expect(outside).toContain(value);
 
-      const mode = await processIsolation();
-      const result = await runSandboxed({
-        cwd: worktree,
-        command: [
-          `umount "${dataDir}/postgres" "${dataDir}/auth-secret"`, // trying to undo it first
-          read,
-          `cd "${worktree}"; echo work > result.txt; echo planted > "${dataDir}/postgres/planted"`,
-        ].join("; "),
+        const mode = await processIsolation();
+        // From a task's worktree, and from DATA_DIR itself (where it cannot be replaced wholesale).
+        for (const cwd of [worktree, dataDir]) {
+          const result = await runSandboxed({
+            cwd,
+            command: [
+              `umount "${dataDir}/postgres" "${dataDir}/auth-secret"`, // trying to undo it first
+              read,
+              `cd "${cwd}"; echo work > result.txt; echo planted > "${dataDir}/postgres/planted"`,
+            ].join("; "),
+          });
+          expect(result.processIsolation).toBe(mode);
+          expect(readFileSync(path.join(cwd, "result.txt"), "utf8")).toBe("work\n");
+          if (mode === "pid-namespace") {
+            for (const value of secrets) expect(result.output).not.toContain(value);
+            expect(existsSync(path.join(dataDir, "postgres", "planted"))).toBe(false);
+          }
+        }
+        // Out here nothing changed.
+        expect(readFileSync(path.join(dataDir, "auth-secret"), "utf8")).toBe(`${secrets[0]}\n`);
       });
-      expect(result.processIsolation).toBe(mode);
-      expect(result.output).toContain("ref: refs/heads/main");
-      expect(readFileSync(path.join(worktree, "result.txt"), "utf8")).toBe("work\n");
-      if (mode === "pid-namespace") {
-        for (const value of secrets) expect(result.output).not.toContain(value);
-        expect(result.output).toContain("Read-only file system");
-        expect(existsSync(path.join(dataDir, "postgres", "planted"))).toBe(false);
-      }
-      // Out here nothing changed.
-      expect(readFileSync(path.join(dataDir, "auth-secret"), "utf8")).toBe(`${secrets[0]}\n`);
     } finally {
-      if (saved === undefined) delete process.env.DATA_DIR;
-      else process.env.DATA_DIR = saved;
-      resetEnvForTests();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("sees its own worktree and repository, not other tasks', projects' or runs' files", async () => {
+    // DATA_DIR and the temp dir side by side, as on a server: both hold other tenants' files.
+    const root = mkdtempSync(path.join(os.tmpdir(), "trellis-sandbox-tenants-"));
+    const [dataDir, tmpDir] = [path.join(root, "data"), path.join(root, "tmp")];
+    mkdirSync(tmpDir);
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync("git", ["-C", cwd, ...args], { encoding: "utf8" }).trim();
+    const secret = () => `secret-${randomBytes(12).toString("hex")}`;
+    try {
+      await withServerDirs({ DATA_DIR: dataDir, TMPDIR: tmpDir }, async () => {
+        // Two projects' GitHub mirrors, a task worktree of each.
+        const [mirrorA, mirrorB] = ["prj_a", "prj_b"].map((id) => {
+          const mirror = path.join(dataDir, "github-mirrors", `${id}.git`);
+          git(tmpDir, "clone", "-q", "--bare", makeGitRepo(), mirror);
+          return mirror;
+        }) as [string, string];
+        const [worktreeA, worktreeB] = [
+          path.join(dataDir, "worktrees", "tsk_a"),
+          path.join(dataDir, "worktrees", "tsk_b"),
+        ];
+        git(mirrorA, "worktree", "add", "-q", "-b", "task-a", worktreeA, "main");
+        git(mirrorB, "worktree", "add", "-q", "-b", "task-b", worktreeB, "main");
+        const secrets = { worktreeB: secret(), mirrorB: secret(), otherRun: secret() };
+        writeFileSync(path.join(worktreeB, "notes.txt"), secrets.worktreeB);
+        writeFileSync(path.join(mirrorB, "description"), secrets.mirrorB);
+        // Another run's HOME in the temp dir, with a token in it.
+        const otherHome = path.join(tmpDir, "trellis-run-other", "home");
+        mkdirSync(otherHome, { recursive: true });
+        writeFileSync(path.join(otherHome, ".npmrc"), `//registry/:_authToken=${secrets.otherRun}`);
+
+        const look = [
+          `ls -a .. "${dataDir}/worktrees" "${dataDir}/github-mirrors" "${tmpDir}"`,
+          `cat ../tsk_b/notes.txt "${worktreeB}/notes.txt" "${mirrorB}/description" "${otherHome}/.npmrc"`,
+          `echo planted > "${worktreeB}/planted"`,
+        ].join("; ");
+        const outside = await unconfined(look, worktreeA);
+        for (const value of Object.values(secrets)) expect(outside).toContain(value);
+        expect(outside).toMatch(/^tsk_b$/m);
+        rmSync(path.join(worktreeB, "planted"));
+
+        const mode = await processIsolation();
+        const result = await runSandboxed({
+          cwd: worktreeA,
+          command: [
+            look,
+            `echo scratch > "$TMPDIR/scratch" && echo cache > "$HOME/.cache" && echo temp-ok`,
+            "echo change > change.txt && git add change.txt && git commit -q -m 'From the sandbox' && echo committed",
+          ].join("; "),
+        });
+        expect(result.processIsolation).toBe(mode);
+        expect(result.output).toContain("temp-ok");
+        expect(result.output).toContain("committed");
+        // The commit is on task A's branch out here, in project A's mirror.
+        expect(git(mirrorA, "log", "-1", "--format=%s", "task-a")).toBe("From the sandbox");
+        expect(git(worktreeA, "status", "--porcelain")).toBe("");
+        if (mode === "pid-namespace") {
+          for (const value of Object.values(secrets)) expect(result.output).not.toContain(value);
+          expect(result.output).not.toMatch(/^(tsk_b|prj_b\.git|trellis-run-other)$/m);
+          expect(result.output).toMatch(/^tsk_a$/m);
+          expect(existsSync(path.join(worktreeB, "planted"))).toBe(false);
+        }
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 

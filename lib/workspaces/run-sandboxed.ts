@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
@@ -21,6 +21,11 @@ interface CommonOptions {
   env?: Record<string, string>;
   /** HOME for the command; a fresh temp directory (removed afterwards) when unset. */
   home?: string;
+  /**
+   * Directories outside the worktree the command needs (a prompt file's folder): kept in view
+   * where the rest of the temp dir and DATA_DIR are hidden.
+   */
+  visible?: string[];
   /** Wall-clock limit; on expiry the process group gets SIGTERM, then SIGKILL after the grace. */
   timeoutMs?: number;
   /** Time between SIGTERM and SIGKILL on timeout or cancel. */
@@ -53,7 +58,10 @@ export interface SandboxResult {
   durationMs: number;
   /** How "no network" was enforced; "not-requested" when network was "allowed". */
   networkIsolation: NetworkIsolation | "not-requested";
-  /** "pid-namespace": other processes (and the server's secret files) were out of sight. */
+  /**
+   * "pid-namespace": other processes, the server's secret files, other tasks' worktrees and
+   * mirrors (DATA_DIR) and other runs' temp files were out of sight.
+   */
   processIsolation: ProcessIsolation;
 }
 
@@ -76,11 +84,12 @@ const MAX_PENDING_LINE = 16 * 1024;
 export function sandboxEnv(
   home: string,
   extra: Record<string, string> = {},
+  tmpDir = os.tmpdir(),
 ): Record<string, string> {
   return {
     PATH: `${NODE_DIR}:${SYSTEM_PATH}`,
     HOME: home,
-    TMPDIR: os.tmpdir(),
+    TMPDIR: tmpDir,
     LANG: "C.UTF-8",
     LC_ALL: "C.UTF-8",
     TERM: "dumb",
@@ -110,8 +119,8 @@ const DOTENV_FILES = [
  * Files and directories holding the server's secrets, hidden from sandboxed commands: the embedded
  * Postgres cluster (its password file, every organization's rows) and server log, the generated
  * auth secret (scripts/start.ts, lib/db/embedded-postgres.ts), and the .env files Next.js loads
- * from the directory the server runs in. DATA_DIR's worktrees and GitHub mirrors stay visible:
- * commands work in them. A path that does not exist is skipped.
+ * from the directory the server runs in. A path that does not exist is skipped. (All of DATA_DIR
+ * is replaced as well, see mountPlan; these stay hidden when it cannot be.)
  */
 export function sandboxHiddenPaths(): string[] {
   const dataDir = path.resolve(env().DATA_DIR);
@@ -122,16 +131,40 @@ export function sandboxHiddenPaths(): string[] {
 }
 
 /**
- * PID 1 of the command's PID namespace: hides the paths given before `--` (an empty read-only
- * tmpfs over a directory, /dev/null over a file), gives the command a private /dev/shm, then runs
- * it as its child with every capability dropped for good, so that it cannot undo any of this
- * (`umount /proc` would bring back every process on the machine) or enter another namespace.
- * Not `exec`: a namespace's init ignores signals it has no handler for, so the command itself
- * would shrug off SIGTERM; as PID 2 it behaves as anywhere else. When it ends, init exits and the
- * kernel kills whatever is left in the namespace (setsid escapees too). A step that fails stops
- * the command rather than run it with the secrets in view.
+ * PID 1 of the command's PID namespace. Its arguments are four lists, each ended by `--`, then
+ * the command: the command's own directories; the directories replaced by a private empty tmpfs
+ * (DATA_DIR, the temp dir), which hold some of the own ones; the own directories again; paths to
+ * hide (an empty read-only tmpfs over a directory, /dev/null over a file). The own directories
+ * are held open (fds 3 and up) across the replacing and bound back from those fds onto fresh
+ * mount points (then closed: `..` from one leads into the old tree), so the command sees its
+ * worktree, its git directory, HOME and TMPDIR, and nothing of other tasks and runs. Then a
+ * private /dev/shm, a `cd` so that `..` is looked up in the new tree, and the command as init's
+ * child with every capability dropped for good, so that it cannot undo any of this (`umount
+ * /proc` would bring back every process on the machine) or enter another namespace. Not `exec`:
+ * a namespace's init ignores signals it has no handler for, so the command itself would shrug off
+ * SIGTERM; as PID 2 it behaves as anywhere else. When it ends, init exits and the kernel kills
+ * whatever is left in the namespace (setsid escapees too). A step that fails stops the command
+ * rather than run it with others' data in view.
  */
 const NAMESPACE_INIT = `
+fd=3
+while [ "$1" != -- ]; do
+  eval "exec $fd<\\"\\$1\\"" || exit 126
+  fd=$((fd + 1)); shift
+done
+shift
+while [ "$1" != -- ]; do
+  mount -t tmpfs -o nosuid,nodev,mode=1777 private "$1" || exit 126
+  shift
+done
+shift
+fd=3
+while [ "$1" != -- ]; do
+  mount --rbind -o X-mount.mkdir /proc/self/fd/$fd "$1" || exit 126
+  eval "exec $fd<&-"
+  fd=$((fd + 1)); shift
+done
+shift
 while [ "$1" != -- ]; do
   if [ -d "$1" ]; then mount -t tmpfs -o ro,nosuid,nodev,noexec,size=4k,mode=0555 hidden "$1" || exit 126
   elif [ -e "$1" ]; then mount --bind /dev/null "$1" || exit 126
@@ -140,7 +173,78 @@ while [ "$1" != -- ]; do
 done
 shift
 mount -t tmpfs -o nosuid,nodev shm /dev/shm || exit 126
+cd "$PWD" || exit 126
 setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"`;
+
+interface MountPlan {
+  /** The command's own directories inside `replace`, outermost only. */
+  keep: string[];
+  /** Replaced by an empty private tmpfs. */
+  replace: string[];
+  hide: string[];
+}
+
+/** The namespace init and its arguments, up to the command. */
+function initCommand(plan: MountPlan): string[] {
+  const { keep, replace, hide } = plan;
+  return [
+    ...["/bin/sh", "-c", NAMESPACE_INIT, "trellis-sandbox"],
+    ...[...keep, "--", ...replace, "--", ...keep, "--", ...hide, "--"],
+  ];
+}
+
+const within = (p: string, dir: string) => p === dir || p.startsWith(dir === "/" ? "/" : `${dir}/`);
+
+/** The paths without those inside another of them. */
+function outermost(paths: string[]): string[] {
+  const sorted = [...new Set(paths)].sort((a, b) => a.length - b.length);
+  return sorted.filter((p, i) => !sorted.slice(0, i).some((outer) => within(p, outer)));
+}
+
+/** Real paths (mounts need them) of the ones that exist. */
+async function realPaths(paths: string[]): Promise<string[]> {
+  const found = await Promise.all(paths.map((p) => realpath(p).catch(() => null)));
+  return found.filter((p): p is string => p !== null);
+}
+
+/**
+ * The git directories a command in the worktree `cwd` needs to commit, when they live elsewhere:
+ * a linked worktree's `.git` file points to `<common dir>/worktrees/<name>`, whose `commondir`
+ * points back (read here rather than asking git: a process start per command costs more).
+ */
+async function gitDirs(cwd: string): Promise<string[]> {
+  const dotGit = await readFile(path.join(cwd, ".git"), "utf8").catch(() => "");
+  const gitDir = /^gitdir: (.+)$/m.exec(dotGit)?.[1];
+  if (!gitDir) return []; // a .git directory (inside the worktree), or no repository
+  const own = path.resolve(cwd, gitDir);
+  const common = await readFile(path.join(own, "commondir"), "utf8").catch(() => null);
+  return common === null ? [own] : [own, path.resolve(own, common.trim())];
+}
+
+/**
+ * What the namespace init mounts: DATA_DIR (every organization's worktrees and GitHub mirrors)
+ * and the temp dir (other runs' HOMEs and prompt files) are replaced, except for `own` (the
+ * command's worktree, HOME, TMPDIR), its git directories and the node installation, which may
+ * live there. A replaced directory inside an own one (DATA_DIR inside the worktree) is hidden.
+ */
+async function mountPlan(cwd: string, own: string[]): Promise<MountPlan> {
+  const keep = outermost(
+    await realPaths([cwd, ...own, ...(await gitDirs(cwd)), path.dirname(NODE_DIR)]),
+  );
+  const roots = outermost(await realPaths([env().DATA_DIR, os.tmpdir()])).filter((r) => r !== "/");
+  const replace = roots.filter((r) => !keep.some((k) => within(r, k)));
+  const kept = keep.filter((k) => replace.some((r) => within(k, r)));
+  // The init holds them open as fds 3 to 9 (the shell's single-digit redirections).
+  if (kept.length > 7) throw new Error(`The sandbox keeps at most 7 own directories: ${kept}`);
+  return {
+    keep: kept,
+    replace,
+    hide: [
+      ...roots.filter((r) => keep.some((k) => r !== k && within(r, k))),
+      ...sandboxHiddenPaths(),
+    ],
+  };
+}
 
 // A private /proc (only the namespace's processes) and SysV IPC; --mount-proc implies --mount.
 const PID_FLAGS = ["--pid", "--fork", "--mount-proc", "--ipc"] as const;
@@ -154,31 +258,48 @@ interface Isolation {
 
 let detection: Promise<Isolation> | undefined;
 
-function tryRun(file: string, args: string[]): Promise<boolean> {
+function tryRun(file: string, args: string[], cwd?: string): Promise<boolean> {
   return new Promise((resolve) => {
     execFile(
       file,
       args,
-      { env: sandboxEnv(os.tmpdir()) as NodeJS.ProcessEnv, timeout: 5_000 },
+      { cwd, env: sandboxEnv(os.tmpdir()) as NodeJS.ProcessEnv, timeout: 5_000 },
       (error) => resolve(!error),
     );
   });
 }
 
-/** Whether a command in a PID namespace sees init as its parent, not a hidden file, and cannot unhide it. */
+/**
+ * Whether a command in a PID namespace sees init as its parent, its own directory but not the one
+ * beside it, not a hidden file, and cannot unhide it.
+ */
 async function pidNamespaceWorks(userFlags: readonly string[]): Promise<boolean> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "trellis-probe-"));
   try {
     const secret = path.join(dir, "secret");
     await writeFile(secret, "probe");
-    return await tryRun("unshare", [
-      ...userFlags,
-      ...PID_FLAGS,
-      "--",
-      ...["/bin/sh", "-c", NAMESPACE_INIT, "trellis-sandbox", secret, "--"],
-      ...["/bin/sh", "-c", `[ "$PPID" = 1 ] && [ ! -s "$1" ] && ! umount "$1" 2>/dev/null`],
-      ...["probe", secret],
-    ]);
+    // Not right under the replaced directory: `..` must be looked up in the new tree too.
+    const [replaced, own] = [
+      path.join(dir, "replaced"),
+      path.join(dir, "replaced", "tasks", "own"),
+    ];
+    await mkdir(path.join(replaced, "tasks", "other"), { recursive: true });
+    await mkdir(own);
+    await writeFile(path.join(own, "ok"), "probe");
+    return await tryRun(
+      "unshare",
+      [
+        ...userFlags,
+        ...PID_FLAGS,
+        "--",
+        ...initCommand({ keep: [own], replace: [replaced], hide: [secret] }),
+        "/bin/sh",
+        "-c",
+        `[ "$PPID" = 1 ] && [ -s ok ] && [ ! -e ../other ] && [ ! -s "$1" ] && ! umount "$1" 2>/dev/null`,
+        ...["probe", secret],
+      ],
+      own,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -202,15 +323,18 @@ function detectIsolation(): Promise<Isolation> {
 }
 
 /** The unshare (and namespace init) in front of the command; empty when nothing applies. */
-function isolationPrefix(isolation: Isolation, network: "none" | "allowed"): string[] {
+async function isolationPrefix(
+  isolation: Isolation,
+  network: "none" | "allowed",
+  cwd: string,
+  own: string[],
+): Promise<string[]> {
   const flags = [
     ...(network === "none" && isolation.network ? ["--net"] : []),
     ...(isolation.process ? PID_FLAGS : []),
   ];
   if (flags.length === 0) return [];
-  const init = isolation.process
-    ? ["/bin/sh", "-c", NAMESPACE_INIT, "trellis-sandbox", ...sandboxHiddenPaths(), "--"]
-    : [];
+  const init = isolation.process ? initCommand(await mountPlan(cwd, own)) : [];
   return ["unshare", ...isolation.userFlags, ...flags, "--", ...init];
 }
 
@@ -281,19 +405,26 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
     };
   }
 
-  const ownHome = options.home === undefined;
-  const home = options.home ?? (await mkdtemp(path.join(os.tmpdir(), "trellis-home-")));
-  const target: string[] =
-    options.command !== undefined
-      ? ["/bin/sh", "-c", options.command]
-      : [options.file, ...(options.args ?? [])];
-  const argv = [
-    ...(await backstopPrefix(timeoutMs, killGraceMs)),
-    ...isolationPrefix(isolation, network),
-    ...target,
-  ];
-
+  // The run's own HOME (unless given) and TMPDIR, removed afterwards.
+  const runDir = await mkdtemp(path.join(os.tmpdir(), "trellis-run-"));
+  const home = options.home ?? path.join(runDir, "home");
+  const tmpDir = path.join(runDir, "tmp");
   try {
+    await Promise.all([mkdir(home, { recursive: true }), mkdir(tmpDir)]);
+    const target: string[] =
+      options.command !== undefined
+        ? ["/bin/sh", "-c", options.command]
+        : [options.file, ...(options.args ?? [])];
+    const argv = [
+      ...(await backstopPrefix(timeoutMs, killGraceMs)),
+      ...(await isolationPrefix(isolation, network, options.cwd, [
+        runDir,
+        home,
+        ...(options.visible ?? []),
+      ])),
+      ...target,
+    ];
+
     return await new Promise<SandboxResult>((resolve) => {
       const chunks: Buffer[] = [];
       let kept = 0;
@@ -309,7 +440,7 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
       const child = spawn(argv[0]!, argv.slice(1), {
         cwd: options.cwd,
         // Next's typings make NODE_ENV mandatory; the sandbox deliberately leaves it unset.
-        env: sandboxEnv(home, options.env) as NodeJS.ProcessEnv,
+        env: sandboxEnv(home, options.env, tmpDir) as NodeJS.ProcessEnv,
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -418,6 +549,6 @@ export async function runSandboxed(options: SandboxOptions): Promise<SandboxResu
       child.on("close", finish);
     });
   } finally {
-    if (ownHome) await rm(home, { recursive: true, force: true }).catch(() => {});
+    await rm(runDir, { recursive: true, force: true }).catch(() => {});
   }
 }

@@ -75,6 +75,8 @@ export class CliAgent implements AgentBackend {
           TRELLIS_TASK_ATTEMPT: String(task.attempt),
           TRELLIS_TASK_PROMPT_FILE: promptFile,
         },
+        // The sandbox hides the rest of the temp dir (other runs' prompts among them).
+        visible: [promptDir],
         timeoutMs,
         maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
         network: this.options.network ?? "allowed",
