@@ -82,6 +82,7 @@ function draftsOf(entries: RoutingEntry[]): Record<string, Draft> {
   );
 }
 
+// Inputs turn read-only, not disabled, while saving: a disabled input drops the keyboard focus.
 function ModelsForm({
   entries,
   knownModels,
@@ -179,7 +180,7 @@ function ModelsForm({
                       className="font-mono text-xs"
                       spellCheck={false}
                       autoComplete="off"
-                      disabled={save.pending}
+                      readOnly={save.pending}
                     />
                   </FormField>
                 </TableCell>
@@ -202,7 +203,7 @@ function ModelsForm({
                       className="font-mono text-xs"
                       spellCheck={false}
                       autoComplete="off"
-                      disabled={save.pending}
+                      readOnly={save.pending}
                     />
                   </FormField>
                 </TableCell>
