@@ -120,6 +120,28 @@ describe("describeActivity", () => {
     ).toBe("Ada added the intake rule No prod");
   });
 
+  it("names the model routing entries that changed and what they changed to", () => {
+    expect(
+      describeActivity(
+        event({
+          type: "org.models_updated",
+          data: {
+            changes: [
+              {
+                key: "coder",
+                from: null,
+                to: { model: "claude-sonnet-5-5", fallback: "claude-haiku-4-5" },
+              },
+              { key: "reviewer", from: { model: "claude-opus-5-5" }, to: null },
+            ],
+          },
+        }),
+      ),
+    ).toBe(
+      "Ada changed the model routing: Coding to claude-sonnet-5-5 (fallback claude-haiku-4-5), Review to the default",
+    );
+  });
+
   it("shows an unknown type as the type itself", () => {
     expect(describeActivity(event({ type: "runner.registered" }))).toBe("Ada · runner.registered");
   });

@@ -1,4 +1,5 @@
 // Pure formatting of activity events for the timeline: no database, no server-only imports.
+import { routingLabel } from "@/lib/agents/model-routing-labels";
 
 interface Person {
   name: string | null;
@@ -96,6 +97,22 @@ function changedFields(data: unknown): string {
   return names.length > 0 ? ` (${names.join(", ")})` : "";
 }
 
+/** "Coding to claude-sonnet-5-5 (fallback claude-haiku-4-5), Review to the default". */
+function modelChanges(data: unknown): string {
+  const changes = field(data, "changes");
+  if (!Array.isArray(changes)) return "";
+  const parts = changes.flatMap((change) => {
+    const key = text(change, "key");
+    if (!key) return [];
+    const to = field(change, "to");
+    const model = text(to, "model");
+    const fallback = text(to, "fallback");
+    const target = model ? `${model}${fallback ? ` (fallback ${fallback})` : ""}` : "the default";
+    return [`${routingLabel(key)} to ${target}`];
+  });
+  return parts.length > 0 ? `: ${parts.join(", ")}` : "";
+}
+
 /**
  * One plain sentence for an event: "Ada created ticket #3 Add search in Web",
  * "Ada changed Bob's role from member to admin". Unknown types show the type itself.
@@ -119,6 +136,8 @@ export function describeActivity(event: DescribableActivity): string {
       return `${who} created the organization${text(d, "name") ? ` ${text(d, "name")}` : ""}`;
     case "org.updated":
       return `${who} updated the organization settings${changedFields(d)}`;
+    case "org.models_updated":
+      return `${who} changed the model routing${modelChanges(d)}`;
     case "org.billing_changed": {
       // Written by the Stripe webhook (lib/billing/sync-subscription.ts): { plan, status } as { from, to }.
       const to = (key: string) => text(field(d, key), "to");

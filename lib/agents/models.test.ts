@@ -5,9 +5,9 @@ import {
   costUsd,
   defaultModelRouting,
   modelPrices,
-  modelRoles,
   modelSettingsSchema,
   resolveModel,
+  routingKeys,
   supportsForcedToolChoice,
 } from "@/lib/agents/models";
 
@@ -34,7 +34,7 @@ describe("default model routing", () => {
   });
 
   it("uses only priced models that the installed SDK does not mark deprecated", () => {
-    const used = modelRoles.flatMap((role) => [
+    const used = routingKeys.flatMap((role) => [
       defaultModelRouting[role].model,
       defaultModelRouting[role].fallback,
     ]);
@@ -44,7 +44,7 @@ describe("default model routing", () => {
       expect(modelPrices[model], model).toBeDefined();
       expect(modelPrices[model]?.deprecated, model).toBeUndefined();
     }
-    for (const role of modelRoles) {
+    for (const role of routingKeys) {
       expect(defaultModelRouting[role].fallback).not.toBe(defaultModelRouting[role].model);
     }
   });

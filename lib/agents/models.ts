@@ -77,19 +77,9 @@ export interface ModelChoice {
 }
 
 /**
- * Default routing. Planning, design and coding get the strongest current model; writing tasks
- * and reviewing get the mid tier. A fallback is a different model line, because an overload
- * usually affects one model rather than the whole API. Mid-tier roles fall back upwards so a
- * fallback never lowers quality (it costs more, but only while the primary is unavailable).
+ * What an organization can route: one entry per role, plus "coder-light", the coder's choice for
+ * small tasks (estimated at SMALL_TASK_MINUTES or less), the one place difficulty picks a model.
  */
-export const defaultModelRouting: Readonly<Record<ModelRole, Required<ModelChoice>>> = {
-  planner: { model: "claude-opus-5-5", fallback: "claude-sonnet-5-5" },
-  designer: { model: "claude-opus-5-5", fallback: "claude-sonnet-5-5" },
-  coder: { model: "claude-opus-5-5", fallback: "claude-sonnet-5-5" },
-  "task-writer": { model: "claude-sonnet-5-5", fallback: "claude-opus-5-5" },
-  reviewer: { model: "claude-sonnet-5-5", fallback: "claude-opus-5-5" },
-};
-
 export const modelRoles = [
   "planner",
   "designer",
@@ -97,21 +87,42 @@ export const modelRoles = [
   "coder",
   "reviewer",
 ] as const satisfies readonly ModelRole[];
+export const routingKeys = [...modelRoles, "coder-light"] as const;
+export type RoutingKey = (typeof routingKeys)[number];
 
-const modelIdSchema = z
+/** A coding task estimated at this many minutes or less counts as small ("coder-light"). */
+export const SMALL_TASK_MINUTES = 15;
+
+/**
+ * Default routing. Planning, design and coding get the strongest current model; writing tasks,
+ * reviewing and small coding tasks get the mid tier. A fallback is a different model line,
+ * because an overload usually affects one model rather than the whole API. Mid-tier entries fall
+ * back upwards so a fallback never lowers quality (it costs more, but only while the primary is
+ * unavailable).
+ */
+export const defaultModelRouting: Readonly<Record<RoutingKey, Required<ModelChoice>>> = {
+  planner: { model: "claude-opus-5-5", fallback: "claude-sonnet-5-5" },
+  designer: { model: "claude-opus-5-5", fallback: "claude-sonnet-5-5" },
+  coder: { model: "claude-opus-5-5", fallback: "claude-sonnet-5-5" },
+  "coder-light": { model: "claude-sonnet-5-5", fallback: "claude-opus-5-5" },
+  "task-writer": { model: "claude-sonnet-5-5", fallback: "claude-opus-5-5" },
+  reviewer: { model: "claude-sonnet-5-5", fallback: "claude-opus-5-5" },
+};
+
+export const modelIdSchema = z
   .string()
   .trim()
   .min(1, "Enter a model id")
-  .max(100)
+  .max(100, "A model id is at most 100 characters")
   .regex(/^[a-z0-9][a-z0-9._:@/-]*$/i, "Use a model id such as claude-sonnet-5-5");
 
-const modelChoiceSchema = z.object({
+export const modelChoiceSchema = z.object({
   model: modelIdSchema,
   fallback: modelIdSchema.optional(),
 });
 
 /**
- * The `models` part of Organization.settings: per-role overrides of the default routing.
+ * The `models` part of Organization.settings: per-entry overrides of the default routing.
  * Other keys of the settings object belong to other areas and are ignored here.
  */
 export const modelSettingsSchema = z.object({
@@ -121,34 +132,91 @@ export const modelSettingsSchema = z.object({
       designer: modelChoiceSchema.optional(),
       "task-writer": modelChoiceSchema.optional(),
       coder: modelChoiceSchema.optional(),
+      "coder-light": modelChoiceSchema.optional(),
       reviewer: modelChoiceSchema.optional(),
     })
     .optional(),
 });
 
 export type ModelSettings = z.infer<typeof modelSettingsSchema>;
+export type ModelOverrides = NonNullable<ModelSettings["models"]>;
 
 /**
- * The model (and fallback) for a role, honouring the organization's overrides. An override
- * without a fallback keeps the default fallback. Settings that fail the schema are ignored with
- * a warning: a typo in one setting must not stop every model call of the organization.
+ * The organization's overrides. Settings that fail the schema are ignored with a warning: a typo
+ * in one setting must not stop every model call of the organization.
  */
-export function resolveModel(role: ModelRole, orgSettings: unknown): ModelChoice {
-  const defaults = defaultModelRouting[role];
+export function parseModelOverrides(orgSettings: unknown): ModelOverrides {
   const parsed = modelSettingsSchema.safeParse(orgSettings ?? {});
   if (!parsed.success) {
     log.warn(
-      { role, issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) },
+      { issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) },
       "organization model settings are invalid; using the default models",
     );
-    return { ...defaults };
+    return {};
   }
-  const override = parsed.data.models?.[role];
-  if (!override) return { ...defaults };
+  return parsed.data.models ?? {};
+}
+
+export interface EffectiveChoice extends ModelChoice {
+  /** "organization": set for this entry; "coder": small tasks follow the coding override; else the default. */
+  source: "default" | "organization" | "coder";
+}
+
+function applyOverride(override: ModelChoice, defaults: Required<ModelChoice>): ModelChoice {
+  // An override without a fallback keeps the default fallback; one equal to the model means none.
   const fallback = override.fallback ?? defaults.fallback;
   return fallback === override.model
     ? { model: override.model }
     : { model: override.model, fallback };
+}
+
+/**
+ * Every routing entry as it applies to the organization. Small coding tasks without their own
+ * override follow an organization's coding override (someone chose that model for coding).
+ */
+export function effectiveModelRouting(orgSettings: unknown): Record<RoutingKey, EffectiveChoice> {
+  const overrides = parseModelOverrides(orgSettings);
+  const entry = (key: RoutingKey): EffectiveChoice => {
+    const own = overrides[key];
+    if (own) return { ...applyOverride(own, defaultModelRouting[key]), source: "organization" };
+    if (key === "coder-light" && overrides.coder) {
+      return { ...applyOverride(overrides.coder, defaultModelRouting.coder), source: "coder" };
+    }
+    return { ...defaultModelRouting[key], source: "default" };
+  };
+  return Object.fromEntries(routingKeys.map((key) => [key, entry(key)])) as Record<
+    RoutingKey,
+    EffectiveChoice
+  >;
+}
+
+/** The routing entry for a call: the coder's light entry for a small task, else the role's. */
+export function routingKeyFor(role: ModelRole, estimateMinutes?: number | null): RoutingKey {
+  return role === "coder" && estimateMinutes != null && estimateMinutes <= SMALL_TASK_MINUTES
+    ? "coder-light"
+    : role;
+}
+
+/**
+ * The model (and fallback) for a role, honouring the organization's overrides; for the coder,
+ * `estimateMinutes` of the task picks the light entry when the task is small.
+ */
+export function resolveModel(
+  role: ModelRole,
+  orgSettings: unknown,
+  options: { estimateMinutes?: number | null } = {},
+): ModelChoice {
+  const { model, fallback } =
+    effectiveModelRouting(orgSettings)[routingKeyFor(role, options.estimateMinutes)];
+  return fallback ? { model, fallback } : { model };
+}
+
+/** Known model ids for pickers: current ones first, deprecated ones last; never the offline id. */
+export function knownModels(): { id: string; deprecated?: string }[] {
+  return Object.entries(modelPrices)
+    .filter(([id]) => id !== OFFLINE_MODEL)
+    .map(([id, price]) => (price.deprecated ? { id, deprecated: price.deprecated } : { id }))
+    .sort((a, b) => Number(Boolean(a.deprecated)) - Number(Boolean(b.deprecated)));
 }
 
 /** Price-table entry for a model, or undefined when we do not know it. */

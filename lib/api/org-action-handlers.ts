@@ -1,5 +1,9 @@
 import "server-only";
 import { z } from "zod";
+import {
+  type UpdateModelRoutingInput,
+  updateModelRouting,
+} from "@/lib/agents/update-model-routing";
 import type { CreateApiKeyInput, RevokeApiKeyInput } from "@/lib/api-keys/api-key-schema";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
 import { revokeApiKey } from "@/lib/api-keys/revoke-api-key";
@@ -174,6 +178,8 @@ export const orgActionHandlers = {
     updateCallbackHosts(db, { actor, input }),
   rotateCallbackSecret: (db: Db, actor: Actor, _input: Record<string, never>) =>
     rotateCallbackSecret(db, { actor }),
+  updateModelRouting: (db: Db, actor: Actor, input: UpdateModelRoutingInput) =>
+    updateModelRouting(db, { actor, input }),
   // The board: drag-and-drop (and its keyboard menu) between columns and within one.
   moveTask: async (db: Db, actor: Actor, input: MoveTaskInput) => {
     const t = await moveTask(db, { actor, input });

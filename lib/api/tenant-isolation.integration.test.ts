@@ -155,6 +155,7 @@ describe("tenant isolation and roles", () => {
     deleteIntakeRule: () => ({ ruleId: intakeRuleId }),
     updateCallbackHosts: () => ({ hosts: ["hooks.internal"] }), // no foreign id: the caller's settings
     rotateCallbackSecret: () => ({}), // no foreign id
+    updateModelRouting: () => ({ models: { coder: { model: "claude-sonnet-5-5" } } }), // no foreign id
     moveTask: () => ({ taskId, to: "QUEUED" }),
     reorderTask: () => ({ taskId, aboveId: taskId2 }),
   };
@@ -168,6 +169,7 @@ describe("tenant isolation and roles", () => {
     "createIntakeRule",
     "updateCallbackHosts",
     "rotateCallbackSecret",
+    "updateModelRouting",
   ]);
 
   it("covers every server action", () => {

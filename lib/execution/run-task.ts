@@ -77,7 +77,11 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
   const taskBranch = taskBranchOf(task.spec, task.key);
   const agent =
     options.agent ??
-    getAgentBackend({ command: task.project.agentCommand, orgSettings: task.org.settings });
+    getAgentBackend({
+      command: task.project.agentCommand,
+      orgSettings: task.org.settings,
+      estimateMinutes: task.estimateMinutes,
+    });
   const taskRef = { id: task.id, key: task.key };
 
   // The budget is checked before anything starts: an exhausted spec pauses (its tasks, this

@@ -15,6 +15,8 @@ export interface GetAgentBackendOptions {
   cli?: Omit<CliAgentOptions, "command">;
   /** Organization.settings: the coder role's model (and fallback) for the Claude agent. */
   orgSettings?: unknown;
+  /** The task's estimate: a small task takes the organization's light coding model. */
+  estimateMinutes?: number | null;
 }
 
 /**
@@ -33,7 +35,9 @@ export function getAgentBackend(options: GetAgentBackendOptions = {}): AgentBack
       if (!apiKey) {
         throw new AppError("INVALID", "The Claude agent needs ANTHROPIC_API_KEY on the server.");
       }
-      const { model, fallback } = resolveModel("coder", options.orgSettings);
+      const { model, fallback } = resolveModel("coder", options.orgSettings, {
+        estimateMinutes: options.estimateMinutes,
+      });
       return new ClaudeAgent({ apiKey, baseURL, model, fallbackModel: fallback });
     }
     case "OFFLINE":

@@ -7,10 +7,12 @@ import { GithubPanel } from "@/components/settings/github-panel";
 import { IntakeRulesPanel } from "@/components/settings/intake-rules-panel";
 import { InvitePanel } from "@/components/settings/invite-panel";
 import { MembersPanel } from "@/components/settings/members-panel";
+import { ModelsPanel } from "@/components/settings/models-panel";
 import { RunnersPanel } from "@/components/settings/runners-panel";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { getModelRouting } from "@/lib/agents/get-model-routing";
 import { listApiKeys } from "@/lib/api-keys/list-api-keys";
 import { requireOrgContext } from "@/lib/auth/org-context";
 import { getCallbackConfig } from "@/lib/callbacks/get-callback-config";
@@ -38,10 +40,11 @@ export default async function SettingsPage({
   const { org: orgSlug } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
   const { members, invitations } = await listMembers(db(), { actor });
-  const [apiKeys, intakeRules, callbacks] = await Promise.all([
+  const [apiKeys, intakeRules, callbacks, modelRouting] = await Promise.all([
     listApiKeys(db(), { actor }),
     listIntakeRules(db(), { actor }),
     getCallbackConfig(db(), { actor }),
+    getModelRouting(db(), { actor }),
   ]);
   const now = new Date();
   const canManage = can(actor.role, "manage");
@@ -169,6 +172,27 @@ export default async function SettingsPage({
               tokenPrefix: r.tokenPrefix,
               lastSeenLabel: r.lastHeartbeatAt ? dateTimeFormat.format(r.lastHeartbeatAt) : "Never",
             }))}
+          />
+        </section>
+
+        <section aria-labelledby="models" className="grid gap-3">
+          <div className="grid gap-1">
+            <h2 id="models" className="font-medium text-sm">
+              Models
+            </h2>
+            <p className="text-muted-foreground text-sm">
+              The model each step of a spec uses, with a fallback for when it stays unavailable.
+              Every call records its tokens and cost on{" "}
+              <Link href={`/${org.slug}/settings/billing`} className="underline underline-offset-2">
+                Billing and usage
+              </Link>
+              .
+            </p>
+          </div>
+          <ModelsPanel
+            canManage={canManage}
+            entries={modelRouting.entries}
+            knownModels={modelRouting.knownModels}
           />
         </section>
 
