@@ -85,6 +85,7 @@ export function buildTaskGraph(tasks: readonly GraphTaskInput[]): BuiltTaskGraph
     path = criticalPath(
       graphNodes,
       (node) => byKey.get(node.key)?.estimateMinutes ?? DEFAULT_ESTIMATE_MINUTES,
+      ordered,
     );
   } catch (error) {
     // Approved graphs are acyclic; should one not be, draw it as stored, without a critical path.

@@ -30,19 +30,35 @@ export class DependencyCycleError extends Error {
  * the comparison stays total for arbitrary keys.
  */
 export function compareTaskKeys(a: string, b: string): number {
-  const left = a.split(".");
-  const right = b.split(".");
-  const length = Math.min(left.length, right.length);
+  return compareParsedKeys(parseTaskKey(a), parseTaskKey(b));
+}
+
+/** A key split once into its dot-separated segments, each with its number when it is all digits. */
+interface ParsedKey {
+  key: string;
+  segments: { text: string; number: number | null }[];
+}
+
+function parseTaskKey(key: string): ParsedKey {
+  return {
+    key,
+    segments: key
+      .split(".")
+      .map((text) => ({ text, number: /^\d+$/.test(text) ? Number(text) : null })),
+  };
+}
+
+function compareParsedKeys(a: ParsedKey, b: ParsedKey): number {
+  const length = Math.min(a.segments.length, b.segments.length);
   for (let i = 0; i < length; i++) {
-    const x = left[i]!;
-    const y = right[i]!;
-    if (x === y) continue;
-    const bothNumeric = /^\d+$/.test(x) && /^\d+$/.test(y);
-    if (bothNumeric && Number(x) !== Number(y)) return Number(x) - Number(y);
-    return x < y ? -1 : 1;
+    const x = a.segments[i]!;
+    const y = b.segments[i]!;
+    if (x.text === y.text) continue;
+    if (x.number !== null && y.number !== null && x.number !== y.number) return x.number - y.number;
+    return x.text < y.text ? -1 : 1;
   }
-  if (left.length !== right.length) return left.length - right.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a.segments.length !== b.segments.length) return a.segments.length - b.segments.length;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
 function indexByKey<N extends GraphNode>(nodes: readonly N[]): Map<string, N> {
@@ -95,48 +111,97 @@ export function findCycle<N extends GraphNode>(nodes: readonly N[]): string[] | 
  * to go next, the smallest key (by `compareTaskKeys`) goes first, so the same
  * graph always yields the same order whatever order it arrived in.
  * Throws `DependencyCycleError` on a cycle.
+ *
+ * Kahn's algorithm over node indices: keys are ranked once (each parsed once),
+ * and the nodes free to go wait in a binary heap by rank, so 10,000 tasks with
+ * 50,000 dependencies order in milliseconds.
  */
 export function topologicalOrder<N extends GraphNode>(nodes: readonly N[]): N[] {
-  const byKey = indexByKey(nodes);
-  const remaining = new Map<string, number>();
-  const dependents = new Map<string, string[]>();
-  for (const node of byKey.values()) {
-    const deps = new Set(node.dependsOn.filter((dep) => byKey.has(dep)));
-    remaining.set(node.key, deps.size);
-    for (const dep of deps) {
-      const list = dependents.get(dep) ?? [];
-      list.push(node.key);
-      dependents.set(dep, list);
-    }
-  }
+  const unique = [...indexByKey(nodes).values()];
+  const indexOf = new Map(unique.map((node, i) => [node.key, i]));
+  const parsed = unique.map((node) => parseTaskKey(node.key));
+  const byKeyOrder = unique
+    .map((_, i) => i)
+    .sort((a, b) => compareParsedKeys(parsed[a]!, parsed[b]!));
+  const rank = new Int32Array(unique.length);
+  byKeyOrder.forEach((node, position) => {
+    rank[node] = position;
+  });
 
-  const ready = [...byKey.keys()].filter((key) => remaining.get(key) === 0).sort(compareTaskKeys);
+  const remaining = new Int32Array(unique.length);
+  const dependents: number[][] = unique.map(() => []);
+  // lastDependent[d] === i: node i already counted its dependency d (a key listed twice).
+  const lastDependent = new Int32Array(unique.length).fill(-1);
+  unique.forEach((node, i) => {
+    for (const dep of node.dependsOn) {
+      const d = indexOf.get(dep);
+      if (d === undefined || lastDependent[d] === i) continue;
+      lastDependent[d] = i;
+      remaining[i]!++;
+      dependents[d]!.push(i);
+    }
+  });
+
+  const ready = new RankHeap(rank);
+  for (let i = 0; i < unique.length; i++) if (remaining[i] === 0) ready.push(i);
   const order: N[] = [];
-  while (ready.length > 0) {
-    const key = ready.shift()!;
-    order.push(byKey.get(key)!);
-    for (const dependent of dependents.get(key) ?? []) {
-      const left = remaining.get(dependent)! - 1;
-      remaining.set(dependent, left);
-      if (left === 0) insertSorted(ready, dependent);
+  while (ready.size > 0) {
+    const next = ready.pop();
+    order.push(unique[next]!);
+    for (const dependent of dependents[next]!) {
+      if (--remaining[dependent]! === 0) ready.push(dependent);
     }
   }
 
-  if (order.length < byKey.size) {
+  if (order.length < unique.length) {
     throw new DependencyCycleError(findCycle(nodes) ?? []);
   }
   return order;
 }
 
-function insertSorted(keys: string[], key: string): void {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (compareTaskKeys(keys[mid]!, key) < 0) low = mid + 1;
-    else high = mid;
+/** A min-heap of node indices ordered by their rank. */
+class RankHeap {
+  readonly #items: number[] = [];
+  constructor(private readonly rank: Int32Array) {}
+
+  get size(): number {
+    return this.#items.length;
   }
-  keys.splice(low, 0, key);
+
+  push(item: number): void {
+    const items = this.#items;
+    let child = items.push(item) - 1;
+    while (child > 0) {
+      const parent = (child - 1) >> 1;
+      if (this.rank[items[parent]!]! <= this.rank[item]!) break;
+      items[child] = items[parent]!;
+      child = parent;
+    }
+    items[child] = item;
+  }
+
+  pop(): number {
+    const items = this.#items;
+    const top = items[0]!;
+    const last = items.pop()!;
+    if (items.length > 0) {
+      let parent = 0;
+      for (;;) {
+        const left = 2 * parent + 1;
+        if (left >= items.length) break;
+        const right = left + 1;
+        const child =
+          right < items.length && this.rank[items[right]!]! < this.rank[items[left]!]!
+            ? right
+            : left;
+        if (this.rank[items[child]!]! >= this.rank[last]!) break;
+        items[parent] = items[child]!;
+        parent = child;
+      }
+      items[parent] = last;
+    }
+    return top;
+  }
 }
 
 /** Dependencies naming a key that is not in the graph, in input order. */
@@ -174,36 +239,32 @@ export function readySet<N extends GraphNode>(
 export function criticalPath<N extends GraphNode>(
   nodes: readonly N[],
   weight: (node: N) => number,
+  /** `topologicalOrder(nodes)` when the caller already has it (it is the costly part). */
+  order: readonly N[] = topologicalOrder(nodes),
 ): { path: string[]; length: number } {
-  const order = topologicalOrder(nodes);
-  const keys = new Set(order.map((node) => node.key));
-  const best = new Map<string, { length: number; previous: string | null }>();
-  let end: string | null = null;
-  let endLength = Number.NEGATIVE_INFINITY;
+  const position = new Map(order.map((node, i) => [node.key, i]));
+  const length = new Float64Array(order.length);
+  const previous = new Int32Array(order.length).fill(-1);
+  let end = -1;
 
-  for (const node of order) {
-    let previous: string | null = null;
+  order.forEach((node, i) => {
     let before = 0;
     for (const dep of node.dependsOn) {
-      if (!keys.has(dep)) continue;
-      const candidate = best.get(dep)!.length;
-      if (previous === null || candidate > before) {
-        previous = dep;
-        before = candidate;
+      const d = position.get(dep);
+      if (d === undefined) continue;
+      if (previous[i] === -1 || length[d]! > before) {
+        previous[i] = d;
+        before = length[d]!;
       }
     }
-    const length = before + weight(node);
-    best.set(node.key, { length, previous });
-    if (length > endLength) {
-      end = node.key;
-      endLength = length;
-    }
-  }
+    length[i] = before + weight(node);
+    if (end === -1 || length[i]! > length[end]!) end = i;
+  });
 
-  if (end === null) return { path: [], length: 0 };
+  if (end === -1) return { path: [], length: 0 };
   const path: string[] = [];
-  for (let key: string | null = end; key !== null; key = best.get(key)!.previous) path.push(key);
-  return { path: path.reverse(), length: endLength };
+  for (let i = end; i !== -1; i = previous[i]!) path.push(order[i]!.key);
+  return { path: path.reverse(), length: length[end]! };
 }
 
 /**
