@@ -149,64 +149,35 @@ function ModelsForm({
           {entries.map((e) => {
             const { label, hint } = routingLabels[e.key];
             const draft = drafts[e.key] ?? { model: "", fallback: "" };
-            const modelId = `model-${e.key}`;
-            const fallbackId = `fallback-${e.key}`;
-            const modelError = save.fieldErrors[`models.${e.key}.model`];
-            const fallbackError = save.fieldErrors[`models.${e.key}.fallback`];
             // With no model of its own, the row shows what it uses: the default or Coding's choice.
             const inherited = e.source === "organization" ? e.defaults : e;
             const prefix = e.source === "coder" ? "As Coding" : "Default";
-            const modelHint = unpricedHint(draft.model);
-            const fallbackHint = unpricedHint(draft.fallback);
             return (
               <TableRow key={e.key} className="align-top">
                 <TableCell className="max-w-56 whitespace-normal">
                   <div className="font-medium">{label}</div>
                   <div className="text-muted-foreground text-xs">{hint}</div>
                 </TableCell>
-                <TableCell className="min-w-52">
-                  <FormField
-                    id={modelId}
-                    label={<span className="sr-only">{label} model</span>}
-                    hint={modelHint}
-                    error={modelError}
-                  >
-                    <Input
-                      {...fieldControlProps(modelId, { error: modelError, hint: modelHint })}
-                      list="known-models"
-                      value={draft.model}
-                      onChange={(ev) => set(e.key, { model: ev.target.value })}
-                      placeholder={`${prefix}: ${inherited.model}`}
-                      className="font-mono text-xs"
-                      spellCheck={false}
-                      autoComplete="off"
-                      readOnly={save.pending}
-                    />
-                  </FormField>
-                </TableCell>
-                <TableCell className="min-w-52">
-                  <FormField
-                    id={fallbackId}
-                    label={<span className="sr-only">{label} fallback</span>}
-                    hint={fallbackHint}
-                    error={fallbackError}
-                  >
-                    <Input
-                      {...fieldControlProps(fallbackId, {
-                        error: fallbackError,
-                        hint: fallbackHint,
-                      })}
-                      list="known-models"
-                      value={draft.fallback}
-                      onChange={(ev) => set(e.key, { fallback: ev.target.value })}
-                      placeholder={`${prefix}: ${inherited.fallback ?? "none"}`}
-                      className="font-mono text-xs"
-                      spellCheck={false}
-                      autoComplete="off"
-                      readOnly={save.pending}
-                    />
-                  </FormField>
-                </TableCell>
+                <ModelIdCell
+                  id={`model-${e.key}`}
+                  label={`${label} model`}
+                  value={draft.model}
+                  onChange={(model) => set(e.key, { model })}
+                  placeholder={`${prefix}: ${inherited.model}`}
+                  hint={unpricedHint(draft.model)}
+                  error={save.fieldErrors[`models.${e.key}.model`]}
+                  readOnly={save.pending}
+                />
+                <ModelIdCell
+                  id={`fallback-${e.key}`}
+                  label={`${label} fallback`}
+                  value={draft.fallback}
+                  onChange={(fallback) => set(e.key, { fallback })}
+                  placeholder={`${prefix}: ${inherited.fallback ?? "none"}`}
+                  hint={unpricedHint(draft.fallback)}
+                  error={save.fieldErrors[`models.${e.key}.fallback`]}
+                  readOnly={save.pending}
+                />
                 <TableCell className="text-right">
                   <Button
                     type="button"
@@ -235,5 +206,45 @@ function ModelsForm({
         </Button>
       </div>
     </form>
+  );
+}
+
+/** One model id field of the routing table: a known id suggested, any newer one accepted. */
+function ModelIdCell({
+  id,
+  label,
+  value,
+  onChange,
+  placeholder,
+  hint,
+  error,
+  readOnly,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string;
+  hint: string | undefined;
+  error: string | undefined;
+  readOnly: boolean;
+}) {
+  return (
+    <TableCell className="min-w-52">
+      <FormField id={id} label={<span className="sr-only">{label}</span>} hint={hint} error={error}>
+        <Input
+          {...fieldControlProps(id, { error, hint })}
+          list="known-models"
+          value={value}
+          onChange={(ev) => onChange(ev.target.value)}
+          placeholder={placeholder}
+          className="font-mono text-xs"
+          spellCheck={false}
+          autoComplete="off"
+          // Read-only, not disabled, while saving: a disabled input drops the keyboard focus.
+          readOnly={readOnly}
+        />
+      </FormField>
+    </TableCell>
   );
 }
