@@ -1,5 +1,4 @@
 import "server-only";
-import { recordActivity } from "@/lib/activity/record-activity";
 import type { AgentBackend, AgentLogStream, AgentUsage } from "@/lib/agents/backends/agent-backend";
 import type { TraceEvent } from "@/lib/agents/backends/agent-trace";
 import { getAgentBackend } from "@/lib/agents/backends/get-agent-backend";
@@ -15,6 +14,7 @@ import { heartbeatTask } from "@/lib/tasks/heartbeat-task";
 import { setTaskVerifying } from "@/lib/tasks/set-task-verifying";
 import { createBatcher, createLogBatcher, type LogLine } from "./log-batcher";
 import { type PerformTaskResult, performTask } from "./perform-task";
+import { startRun } from "./start-run";
 import { integrationBranchOf, taskBranchOf } from "./task-branches";
 import { traceEventRow } from "./trace-event-row";
 
@@ -93,41 +93,15 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
   });
   if (budget.exceeded || budget.paused) return "paused";
 
-  // The run and the start on the timeline commit together (the claim itself records none).
-  const run = await db.$transaction(async (tx) => {
-    const created = await tx.run.create({
-      data: {
-        orgId: task.orgId,
-        taskId: task.id,
-        specId: task.specId,
-        attempt: task.attempts,
-        status: "RUNNING",
-        agentKind: agent.kind,
-        branch: taskBranch,
-        workerId: options.workerId,
-        startedAt: new Date(),
-        heartbeatAt: new Date(),
-      },
-      select: { id: true },
-    });
-    await recordActivity(tx, {
-      orgId: task.orgId,
-      type: "task.started",
+  const run = await db.$transaction((tx) =>
+    startRun(tx, {
+      task,
+      workerId: options.workerId,
+      branch: taskBranch,
       actorKind: "AGENT",
-      projectId: task.projectId,
-      specId: task.specId,
-      taskId: task.id,
-      data: {
-        from: "QUEUED",
-        to: "RUNNING",
-        key: task.key,
-        attempt: task.attempts,
-        workerId: options.workerId,
-        runId: created.id,
-      },
-    });
-    return created;
-  });
+      agentKind: agent.kind,
+    }),
+  );
 
   let seq = 0;
   const logs = createLogBatcher({

@@ -1,10 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import { recordActivity } from "@/lib/activity/record-activity";
 import { AppError } from "@/lib/api/app-error";
 import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import { planLimits } from "@/lib/billing/plans";
 import type { Db } from "@/lib/db/client";
+import { startRun } from "@/lib/execution/start-run";
 import { integrationBranchOf, taskBranchOf } from "@/lib/execution/task-branches";
 import type { Plan } from "@/lib/generated/prisma/enums";
 import { enforceSpecBudget } from "@/lib/specs/enforce-spec-budget";
@@ -138,36 +138,13 @@ async function tryClaim(
     if (!task.spec.integrationBranch) {
       await tx.spec.update({ where: { id: task.specId }, data: { integrationBranch } });
     }
-    const run = await tx.run.create({
-      data: {
-        orgId: task.orgId,
-        taskId: task.id,
-        specId: task.specId,
-        attempt: task.attempts,
-        status: "RUNNING",
-        runnerId: runner.id,
-        workerId,
-        branch: taskBranch,
-        startedAt: now,
-        heartbeatAt: now,
-      },
-      select: { id: true },
-    });
-    await recordActivity(tx, {
-      orgId: task.orgId,
-      type: "task.started",
+    const run = await startRun(tx, {
+      task,
+      workerId,
+      branch: taskBranch,
       actorKind: "RUNNER",
-      projectId: task.projectId,
-      specId: task.specId,
-      taskId: task.id,
-      data: {
-        from: "QUEUED",
-        to: "RUNNING",
-        key: task.key,
-        attempt: task.attempts,
-        workerId,
-        runner: runner.name,
-      },
+      runner,
+      startedAt: now,
     });
     return { task, runId: run.id, integrationBranch, taskBranch };
   });
