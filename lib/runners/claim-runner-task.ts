@@ -67,13 +67,16 @@ export async function claimRunnerTask(
   const { waitMs, leaseMs } = claimRunnerTaskSchema.parse(options.input);
   const deadline = Date.now() + waitMs;
   for (;;) {
+    // A runner that hung up (stopped, killed) must not be handed a task: nobody would run it
+    // until its lease lapsed.
+    if (options.signal?.aborted) return null;
     const assignment = await tryClaim(db, runner, leaseMs);
     if (assignment) {
       wakeOne(runner.orgId); // there may be more where this one came from
       return assignment;
     }
     const left = deadline - Date.now();
-    if (left <= 0 || options.signal?.aborted) return null;
+    if (left <= 0) return null;
     // Woken by the queue signal; re-checked at least every 2 s in case a notification was missed.
     await waitForQueuedTask(runner.orgId, Math.min(left, 2_000), options.signal);
   }

@@ -3,6 +3,7 @@
 // project's repository is a bare "remote" the runner clones and pushes to. The runner process
 // gets no DATABASE_URL: everything it knows comes over the API.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -189,7 +190,10 @@ describe("self-hosted runner", () => {
     expect(git(remote, "branch", "--list", `${spec.integrationBranch}--task-1`)).toContain(
       "task-1",
     );
+    // Gone before the next test queues work, so its last long poll cannot take that work.
+    const exited = once(runner.child, "exit");
     runner.child.kill("SIGTERM");
+    await exited;
   }, 90_000);
 
   it("after kill -9 of the runner mid-task, a second runner takes the task once the lease lapses and completes it", async () => {
