@@ -184,7 +184,7 @@ try {
 
   const single = await claimRun(db);
   const singleCheck = await check();
-  // The same tasks queued again (the trigger puts the organizations back in the rotation).
+  // The same tasks queued again (the triggers put them back in line).
   await db.$executeRaw`UPDATE "Task" SET status = 'QUEUED', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, attempts = 0`;
   // A worker with several free agent slots claims them in one statement (lib/execution/start-executor.ts).
   const batched = await claimRun(db, batchSize);

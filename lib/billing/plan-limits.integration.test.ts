@@ -180,10 +180,13 @@ describe("the scheduler", () => {
     const claimed = await claimTasks(db(), { workerId: "w", limit: 5, now });
     expect(claimed.map((t) => t.id)).toEqual(queued.slice(0, 2));
     expect(await claimTasks(db(), { workerId: "w", limit: 5, now })).toEqual([]);
-    // It waits out of the rotation until the next month, and is served then.
+    // It waits out of line until the next month, and is served then.
     const { end } = billingPeriod(now);
     const org = await db().organization.findUniqueOrThrow({ where: { id: scope.orgId } });
-    expect(org.claimTurnAt).toEqual(end);
+    expect(org.queueWakeAt).toEqual(end);
+    expect(await db().task.count({ where: { orgId: scope.orgId, queueTag: { not: null } } })).toBe(
+      0,
+    );
     const nextMonth = await claimTasks(db(), {
       workerId: "w",
       limit: 5,
@@ -205,10 +208,10 @@ describe("the scheduler", () => {
 
     expect((await claimTasks(db(), { workerId: "w", limit: 5 })).map((t) => t.id)).toEqual([ready]);
     expect(await claimTasks(db(), { workerId: "w", limit: 5 })).toEqual([]);
-    // Out of the rotation: later claims do not even look at it.
+    // Out of line: later claims do not even look at it.
     expect(
-      (await db().organization.findUniqueOrThrow({ where: { id: blocked.orgId } })).claimTurnAt,
-    ).toBeNull();
+      await db().task.count({ where: { orgId: blocked.orgId, queueTag: { not: null } } }),
+    ).toBe(0);
 
     await db().$transaction((tx) =>
       syncSubscription(tx, {

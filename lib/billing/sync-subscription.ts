@@ -38,8 +38,8 @@ const finished = new Set(["canceled", "incomplete_expired"]);
  * plan (from the price, while the subscription is in good standing or merely overdue), status,
  * period end. A finished subscription that is not the organization's current one (an old one,
  * replaced by a new checkout) is ignored. When the plan or the status changes, an activity
- * event is recorded and the organization rejoins the scheduler's rotation, so work held back
- * by the old plan or status starts without waiting.
+ * event is recorded; the queue's triggers put work held back by the old plan or status back in
+ * line (migration fair_queue), so it starts without waiting.
  */
 export async function syncSubscription(
   tx: Prisma.TransactionClient,
@@ -89,11 +89,6 @@ export async function syncSubscription(
         status: { from: org.subscriptionStatus, to: status },
       },
     });
-    // Parked by the scheduler for the old limits or status (lib/tasks/claim-tasks.ts): back in line.
-    await tx.$executeRaw`
-      UPDATE "Organization" SET "claimTurnAt" = clock_timestamp()
-      WHERE id = ${orgId} AND "queuedTasks" > 0
-        AND ("claimTurnAt" IS NULL OR "claimTurnAt" > clock_timestamp())`;
   }
   return { changed, ignored: false };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { childLogger } from "@/lib/logger";
-import { claimTasks } from "@/lib/tasks/claim-tasks";
+import { claimTasks, wakeQueue } from "@/lib/tasks/claim-tasks";
 import { requeueStaleTasks } from "@/lib/tasks/requeue-stale-tasks";
 import { runTask } from "./run-task";
 
@@ -39,6 +39,7 @@ export function startExecutor(db: Db, options: ExecutorOptions) {
       if (Date.now() - lastStaleCheck >= staleCheckMs) {
         lastStaleCheck = Date.now();
         await requeueStaleTasks(db, {});
+        await wakeQueue(db);
       }
       const free = options.concurrency - running.size;
       if (free > 0) {

@@ -136,6 +136,8 @@ async function tryClaim(
         project: true,
       },
     });
+    // The queue's gate refused it (the plan's limits changed since the check above): not ours.
+    if (task.status !== "RUNNING") return null;
     const integrationBranch = integrationBranchOf(task.spec);
     const taskBranch = taskBranchOf(task.spec, task.key);
     if (!task.spec.integrationBranch) {

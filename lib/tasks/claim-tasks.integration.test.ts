@@ -103,27 +103,45 @@ describe("claimTasks", () => {
     }
   });
 
-  it("does not wait for a claimer busy with one organization: it serves the next", async () => {
-    const held = await createTaskScope(db(), { name: "Held" });
-    const other = await createTaskScope(db(), { name: "Other" });
-    await createTasks(db(), held, 3);
-    await createTasks(db(), other, 3);
-    // Another claimer's transaction, mid-claim for the first organization.
+  it("does not wait for a task another claimer holds: it takes the next", async () => {
+    const scope = await createTaskScope(db());
+    const ids = await createTasks(db(), scope, 3);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
       await client.query("BEGIN");
-      await client.query(`SELECT 1 FROM "Organization" WHERE id = $1 FOR NO KEY UPDATE`, [
-        held.orgId,
-      ]);
+      await client.query(`SELECT 1 FROM "Task" WHERE id = $1 FOR UPDATE`, [ids[0]]);
       const batch = await claimTasks(db(), { workerId: "w", limit: 3 });
-      expect(batch.map((task) => task.orgId)).toEqual([other.orgId, other.orgId, other.orgId]);
+      expect(batch.map((task) => task.id)).toEqual([ids[1], ids[2]]);
       await client.query("COMMIT");
     } finally {
       await client.end();
     }
-    const after = await claimTasks(db(), { workerId: "w", limit: 3 });
-    expect(after.map((task) => task.orgId)).toEqual([held.orgId, held.orgId, held.orgId]);
+    expect((await claimTasks(db(), { workerId: "w" })).map((task) => task.id)).toEqual([ids[0]]);
+  });
+
+  it("gives up on an organization another transaction holds, serves the rest, and comes back to it", async () => {
+    const held = await createTaskScope(db(), { name: "Held" });
+    const other = await createTaskScope(db(), { name: "Other" });
+    const heldIds = await createTasks(db(), held, 2);
+    const otherIds = await createTasks(db(), other, 2);
+    // A long transaction changing the first organization (say, queueing a large spec).
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(`UPDATE "Organization" SET name = name WHERE id = $1`, [held.orgId]);
+      const claimed: ClaimedTask[] = [];
+      for (let i = 0; i < 4 && claimed.length < 2; i++) {
+        claimed.push(...(await claimTasks(db(), { workerId: "w", limit: 4 })));
+      }
+      expect(claimed.map((task) => task.id)).toEqual(otherIds);
+      await client.query("COMMIT");
+    } finally {
+      await client.end();
+    }
+    const after = await claimTasks(db(), { workerId: "w", limit: 4 });
+    expect(after.map((task) => task.id)).toEqual(heldIds);
   });
 
   it("lets an organization with two tasks in before one with fifty queued ahead of it", async () => {

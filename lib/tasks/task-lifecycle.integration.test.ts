@@ -382,11 +382,18 @@ describe("the scheduler's counters", () => {
         where: { orgId: org.id, status: { in: ["RUNNING", "VERIFYING"] } },
       });
       expect({ queued: org.queuedTasks, active: org.activeTasks }).toEqual({ queued, active });
-      // In the rotation exactly while something is queued and there is room.
-      if (queued === 0) expect(org.claimTurnAt).toBeNull();
-      if (queued > 0 && active < plans[org.plan].concurrentAgents) {
-        expect(org.claimTurnAt).not.toBeNull();
-      }
+      // In line: the first of its queued tasks, as many as it may start now, tags in rank order.
+      const inQueue = await db().task.findMany({
+        where: { orgId: org.id, status: "QUEUED" },
+        orderBy: [{ rank: "asc" }, { createdAt: "asc" }, { id: "asc" }],
+        select: { queueTag: true },
+      });
+      const room = Math.max(plans[org.plan].concurrentAgents - active, 0);
+      const inLine = inQueue.slice(0, room);
+      expect(inLine.every((task) => task.queueTag !== null)).toBe(true);
+      expect(inQueue.slice(room).every((task) => task.queueTag === null)).toBe(true);
+      const tags = inLine.map((task) => task.queueTag!);
+      expect(tags).toEqual([...tags].sort((a, b) => a - b));
     }
   });
 });
