@@ -127,7 +127,11 @@ describe("runSpecPhase with the offline provider", () => {
       phase: "REQUIREMENTS",
       version: 1,
     });
-    expect(await activity()).toEqual(["spec.created", "spec.started DRAFT->REQUIREMENTS_RUNNING"]);
+    expect(await activity()).toEqual([
+      "spec.created",
+      "spec.started DRAFT->REQUIREMENTS_RUNNING",
+      "ticket.updated OPEN->IN_PROGRESS",
+    ]);
 
     // Requirements v1: saved as a draft under review, every criterion good EARS.
     const step = memoSteps();

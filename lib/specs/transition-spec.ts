@@ -4,6 +4,7 @@ import { AppError, notFound } from "@/lib/api/app-error";
 import { enqueueTicketCallback } from "@/lib/callbacks/enqueue-callback";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorKind, SpecState } from "@/lib/generated/prisma/enums";
+import { followSpecState } from "@/lib/tickets/follow-spec-state";
 import { nextSpecState, type SpecEvent } from "./state-machine";
 
 const activityType: Record<SpecEvent["type"], string> = {
@@ -69,6 +70,14 @@ export async function transitionSpec(
       ...options.activityData,
     },
   });
+  if (spec.ticketId) {
+    await followSpecState(tx, {
+      orgId: options.orgId,
+      ticketId: spec.ticketId,
+      specId: spec.id,
+      state: to,
+    });
+  }
   // A ticket enqueued with a callback URL hears when its work ends, in this same transaction.
   await enqueueTicketCallback(tx, {
     orgId: options.orgId,
