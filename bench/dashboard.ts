@@ -5,7 +5,10 @@
 //  1. Board: N tasks over N/100 executing specs in every status and phase
 //     (lib/tasks/testing/board-fixtures). Loads /<org>/board: a first open, then R more. Time
 //     from navigation start to the board's "board-interactive" performance mark, set in its
-//     first effect: React has hydrated every card and dnd-kit listens. Target < 1.5 s.
+//     first effect: React has hydrated every card of the page and dnd-kit listens. The page
+//     holds the first 12 cards of each column (more than a screen shows); the rest of each
+//     column's first 50 render after that, in a transition that input interrupts, printed as
+//     "all cards drawn" (the "board-drawn" mark). Target < 1.5 s.
 //  2. Graph: a spec of M tasks in a realistic DAG (layers of parallel work, each task
 //     depending on one to three tasks of the layer or two before; the first 40% done, four
 //     running, one failed). Opens /<org>/graph?spec=… in a fresh page R+1 times and clicks a
@@ -113,16 +116,30 @@ async function benchBoard(context: BrowserContext, baseUrl: string, orgSlug: str
   const samples = [];
   for (let i = 0; i <= runs; i++) {
     const response = await page.goto(url, { waitUntil: "commit" });
-    const htmlKb = ((await response?.body())?.length ?? 0) / 1024;
+    const html = (await response?.body())?.toString() ?? "";
+    const inHtml = html.match(/data-task-card=/g)?.length ?? 0;
     await page.waitForSelector("[data-board-ready]", { state: "attached", timeout: 60_000 });
-    const timing = await page.evaluate(() => ({
-      interactive: performance.getEntriesByName("board-interactive")[0]?.startTime ?? Number.NaN,
-      cards: document.querySelectorAll("[data-task-card]").length,
-    }));
+    // The columns draw the rest of their first 50 cards after the board is interactive.
+    await page.waitForFunction(() => performance.getEntriesByName("board-drawn").length > 0, null, {
+      timeout: 60_000,
+    });
+    const timing = await page.evaluate(() => {
+      const [nav] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
+      // (No helper function here: tsx would wrap it in a __name call the page does not have.)
+      return {
+        interactive: performance.getEntriesByName("board-interactive")[0]?.startTime ?? Number.NaN,
+        drawn: performance.getEntriesByName("board-drawn")[0]?.startTime ?? Number.NaN,
+        response: nav ? nav.responseStart - nav.startTime : Number.NaN,
+        htmlDone: nav ? nav.responseEnd - nav.startTime : Number.NaN,
+        cards: document.querySelectorAll("[data-task-card]").length,
+      };
+    });
     samples.push(timing.interactive);
     console.log(
       `board ${i === 0 ? "first open" : `run ${i}/${runs}`}: interactive ${fmtMs(timing.interactive)}  ` +
-        `cards drawn ${timing.cards}  html ${htmlKb.toFixed(0)} KB`,
+        `server response ${fmtMs(timing.response)}  html received ${fmtMs(timing.htmlDone)} ` +
+        `(${(html.length / 1024).toFixed(0)} KB, ${inHtml} cards)  ` +
+        `all ${timing.cards} cards drawn ${fmtMs(timing.drawn)}`,
     );
   }
   await page.close();
