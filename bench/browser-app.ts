@@ -1,7 +1,8 @@
 // What the benches that measure the app in a browser share (bench/dashboard.ts): a throw-away
 // embedded Postgres, migrated; the production build served by the launcher (`npm start`'s
-// scripts/start.ts: web + worker, built first when sources changed) on a free port; headless
-// Chromium (Debian's when present) signed in through the real form; and the statistics.
+// scripts/start.ts: web + worker, built first when sources changed, then its warm-up) on a
+// free port; headless Chromium (Debian's when present) signed in through the real form; and
+// the statistics.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -48,7 +49,8 @@ export async function startScratchDatabase(prefix: string) {
 
 /**
  * The app as `npm start` runs it (web + worker) on `databaseUrl` and a free port, in its own
- * process group so that `stop` ends all of it. A stale build is rebuilt first (not measured).
+ * process group so that `stop` ends all of it, once healthy and warmed up. A stale build is
+ * rebuilt first (not measured).
  */
 export async function startApp(options: { databaseUrl: string; dataDir: string }) {
   const stale = await needsBuild(ROOT);
@@ -68,8 +70,11 @@ export async function startApp(options: { databaseUrl: string; dataDir: string }
     detached: true,
   });
   const output: string[] = [];
+  let warmedUp = false;
   const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
+    const text = chunk.toString();
+    if (text.includes("▸ warm-up")) warmedUp = true;
+    output.push(text);
     if (output.length > 100) output.shift();
   };
   launcher.stdout?.on("data", keep);
@@ -97,6 +102,14 @@ export async function startApp(options: { databaseUrl: string; dataDir: string }
       // Generous: a stale build is rebuilt first.
       if (performance.now() - started > 900_000) throw new Error("not healthy in 15 min");
       await sleep(200);
+    }
+    // Measure what a person meets after a start: once the launcher's warm-up (a request per
+    // main page, in the background) is done.
+    const healthy = performance.now();
+    while (!warmedUp) {
+      if (gone) throw new Error(`the app exited during its warm-up:\n${output.join("")}`);
+      if (performance.now() - healthy > 60_000) throw new Error("no warm-up in 1 min");
+      await sleep(100);
     }
   } catch (error) {
     await stop();

@@ -162,6 +162,39 @@ async function main(): Promise<void> {
 
   const total = seconds(performance.now() - startedAt);
   say(`Trellis is running at http://localhost:${port}  (started in ${total}; Ctrl-C to stop)`);
+  if (!dev) void warmUp(port);
+}
+
+// ─── warm-up ─────────────────────────────────────────────────────────────────
+
+/**
+ * The pages people open first. `next start` loads a route's code on its first request; without
+ * a warm-up the first person to open each page after a start (a deploy) waits for that.
+ */
+const WARM_UP_PATHS = [
+  "/sign-in",
+  ...["projects", "board", "graph", "activity", "agents", "costs", "tickets"].map(
+    (page) => `/warm-up/${page}`,
+  ),
+];
+
+/**
+ * One request per main page, one at a time, in the background once the server is healthy.
+ * They carry no session, so each is answered with the redirect to sign-in: that loads the
+ * route's code, but a signed-in page's queries and rendering still run for the first time
+ * when a person opens it. Logs one line when done (the bench waits for it).
+ */
+async function warmUp(port: number): Promise<void> {
+  const started = performance.now();
+  let answered = 0;
+  for (const page of WARM_UP_PATHS) {
+    if (shuttingDown) return;
+    if ((await httpStatus(`http://127.0.0.1:${port}${page}`, 30_000)) !== 0) answered++;
+  }
+  if (shuttingDown) return;
+  say(
+    `▸ warm-up … ${answered} of ${WARM_UP_PATHS.length} main pages requested once (${seconds(performance.now() - started)})`,
+  );
 }
 
 // ─── stages and output ───────────────────────────────────────────────────────

@@ -6,7 +6,7 @@ import { Lock } from "lucide-react";
 import Link from "next/link";
 import { memo } from "react";
 import { PhaseBadge, StatusBadge } from "@/components/ui/status-badge";
-import type { BoardTask } from "@/lib/tasks/list-board-tasks";
+import type { BoardSpec, BoardTask } from "@/lib/tasks/list-board-tasks";
 import { cn } from "@/lib/utils/cn";
 import type { BoardView } from "./board-columns";
 import { CardMenu, type CardMenuActions } from "./card-menu";
@@ -30,25 +30,24 @@ function elapsed(startedAt: string): string {
  */
 export function CardContent({
   task,
+  spec,
   view,
   title,
 }: {
   task: BoardTask;
+  spec: BoardSpec | undefined;
   view: BoardView;
   /** The title element: a link on the board, plain text in the drag overlay. */
   title: React.ReactNode;
 }) {
-  const blocked = task.blockedBy.length > 0;
+  const blockedBy = task.blockedBy ?? [];
   return (
     <>
       <div className="flex items-start gap-1.5 pr-6">
-        {blocked ? (
-          <span
-            title={`Blocked: waiting for ${task.blockedBy.join(", ")}`}
-            className="mt-0.5 shrink-0"
-          >
+        {blockedBy.length > 0 ? (
+          <span title={`Blocked: waiting for ${blockedBy.join(", ")}`} className="mt-0.5 shrink-0">
             <Lock className="size-3 text-muted-foreground" aria-hidden="true" />
-            <span className="sr-only">Blocked: waiting for {task.blockedBy.join(", ")}.</span>
+            <span className="sr-only">Blocked: waiting for {blockedBy.join(", ")}.</span>
           </span>
         ) : null}
         <span className="shrink-0 font-mono text-muted-foreground text-xs leading-5">
@@ -79,8 +78,11 @@ export function CardContent({
         ))}
       </div>
       <div className="flex items-center gap-2 text-muted-foreground text-xs">
-        <span className="min-w-0 flex-1 truncate" title={`${task.projectName} / ${task.specTitle}`}>
-          {task.specTitle}
+        <span
+          className="min-w-0 flex-1 truncate"
+          title={spec ? `${spec.projectName} / ${spec.title}` : undefined}
+        >
+          {spec?.title}
         </span>
         {task.agent ? (
           <span className="flex shrink-0 items-center gap-1" title={`Agent: ${task.agent}`}>
@@ -99,7 +101,7 @@ export function CardContent({
             {elapsed(task.startedAt)}
           </span>
         ) : null}
-        {task.costUsd > 0 ? (
+        {task.costUsd ? (
           <span className="shrink-0 font-mono tabular-nums" title="Cost so far">
             {usd.format(task.costUsd)}
           </span>
@@ -115,6 +117,7 @@ export const cardClass =
 /** A card on the board: its title link opens the task and is the drag handle (mouse and keyboard). */
 export const SortableTaskCard = memo(function SortableTaskCard({
   task,
+  spec,
   view,
   column,
   orgSlug,
@@ -122,6 +125,7 @@ export const SortableTaskCard = memo(function SortableTaskCard({
   actions,
 }: {
   task: BoardTask;
+  spec: BoardSpec | undefined;
   view: BoardView;
   column: string;
   orgSlug: string;
@@ -147,6 +151,7 @@ export const SortableTaskCard = memo(function SortableTaskCard({
     >
       <CardContent
         task={task}
+        spec={spec}
         view={view}
         title={
           <Link

@@ -22,26 +22,34 @@ export const boardFiltersSchema = z.object({
 });
 export type BoardFilters = z.infer<typeof boardFiltersSchema>;
 
-/** One card: what the board draws and what its moves need; plain JSON for the client. */
+/**
+ * One card: what the board draws and what its moves need; plain JSON for the client, sent for
+ * every task on the board, so only what a card shows, and empty values left out.
+ */
 export interface BoardTask {
   id: string;
   key: string;
   title: string;
   status: TaskStatus;
   phase: TaskPhase;
-  rank: number;
   labels: string[];
   requirementIds: string[];
-  /** Runner name, or the agent back-end ("Claude", "CLI agent", "Offline agent"), once assigned. */
-  agent: string | null;
-  costUsd: number;
+  /** A key of the board's `specs`. */
   specId: string;
-  specTitle: string;
+  /** Runner name, or the agent back-end ("Claude", "CLI agent", "Offline agent"), once assigned. */
+  agent?: string;
+  /** Dollars spent so far, when any. */
+  costUsd?: number;
+  /** When a running task started (the card shows how long it has run). */
+  startedAt?: string;
+  /** Keys of the unfinished tasks a pending task waits for, when any. */
+  blockedBy?: string[];
+}
+
+/** What the cards of one spec show about it; sent once per spec, not once per card. */
+export interface BoardSpec {
+  title: string;
   projectName: string;
-  startedAt: string | null;
-  /** Keys of the unfinished tasks it waits for (a pending task is blocked by them). */
-  blockedBy: string[];
-  attentionReason: string | null;
 }
 
 export const agentKindLabels: Record<AgentKind, string> = {
@@ -58,13 +66,13 @@ function agentFilter(agent: string | undefined): Prisma.TaskWhereInput {
 
 /**
  * The organization's tasks for the board, in queue order (rank, then age),
- * filtered by project, spec, agent and label; `truncated` when more than
- * BOARD_TASK_LIMIT match.
+ * filtered by project, spec, agent and label, with their specs by id;
+ * `truncated` when more than BOARD_TASK_LIMIT match.
  */
 export async function listBoardTasks(
   db: Db,
   options: { actor: Actor; filters?: z.input<typeof boardFiltersSchema> },
-): Promise<{ tasks: BoardTask[]; truncated: boolean }> {
+): Promise<{ tasks: BoardTask[]; specs: Record<string, BoardSpec>; truncated: boolean }> {
   const { actor } = options;
   assertCan(actor, "read");
   const filters = boardFiltersSchema.parse(options.filters ?? {});
@@ -84,13 +92,11 @@ export async function listBoardTasks(
       title: true,
       status: true,
       phase: true,
-      rank: true,
       labels: true,
       requirementIds: true,
       agentKind: true,
       costUsd: true,
       startedAt: true,
-      attentionReason: true,
       specId: true,
       spec: { select: { title: true } },
       project: { select: { name: true } },
@@ -101,25 +107,28 @@ export async function listBoardTasks(
       },
     },
   });
-  const tasks = rows.slice(0, BOARD_TASK_LIMIT).map(
-    (row): BoardTask => ({
+  const specs: Record<string, BoardSpec> = {};
+  const tasks = rows.slice(0, BOARD_TASK_LIMIT).map((row): BoardTask => {
+    specs[row.specId] ??= { title: row.spec.title, projectName: row.project.name };
+    const task: BoardTask = {
       id: row.id,
       key: row.key,
       title: row.title,
       status: row.status,
       phase: row.phase,
-      rank: row.rank,
       labels: row.labels,
       requirementIds: row.requirementIds,
-      agent: row.runner?.name ?? (row.agentKind ? agentKindLabels[row.agentKind] : null),
-      costUsd: row.costUsd.toNumber(),
       specId: row.specId,
-      specTitle: row.spec.title,
-      projectName: row.project.name,
-      startedAt: row.startedAt?.toISOString() ?? null,
-      blockedBy: row.status === "PENDING" ? row.dependsOn.map((d) => d.dependsOn.key) : [],
-      attentionReason: row.attentionReason,
-    }),
-  );
-  return { tasks, truncated: rows.length > BOARD_TASK_LIMIT };
+    };
+    const agent = row.runner?.name ?? (row.agentKind ? agentKindLabels[row.agentKind] : null);
+    if (agent) task.agent = agent;
+    const costUsd = row.costUsd.toNumber();
+    if (costUsd > 0) task.costUsd = costUsd;
+    if (row.status === "RUNNING" && row.startedAt) task.startedAt = row.startedAt.toISOString();
+    if (row.status === "PENDING" && row.dependsOn.length) {
+      task.blockedBy = row.dependsOn.map((d) => d.dependsOn.key);
+    }
+    return task;
+  });
+  return { tasks, specs, truncated: rows.length > BOARD_TASK_LIMIT };
 }

@@ -41,7 +41,7 @@ export default async function BoardPage({
   });
   const filters = parsed.success ? parsed.data : {};
   const filtered = Object.values(filters).some(Boolean);
-  const [{ tasks, truncated }, options] = await Promise.all([
+  const [{ tasks, specs, truncated }, options] = await Promise.all([
     listBoardTasks(db(), { actor, filters }),
     listBoardFilterOptions(db(), { actor }),
   ]);
@@ -111,7 +111,13 @@ export default async function BoardPage({
                 />
               </div>
             ) : (
-              <Board orgSlug={org.slug} tasks={tasks} view={view} canWrite={canWrite} />
+              <Board
+                orgSlug={org.slug}
+                tasks={tasks}
+                specs={specs}
+                view={view}
+                canWrite={canWrite}
+              />
             )}
           </>
         )}
