@@ -26,10 +26,13 @@ export function TraceView({
   events,
   downloadHref,
   runStartedAt,
+  runLabel,
 }: {
   events: RunTraceEventView[];
   downloadHref: string | null;
   runStartedAt: Date | null;
+  /** Which run this is, e.g. "Run 2 of 3 · attempt 2". */
+  runLabel?: string;
 }) {
   const download = downloadHref ? (
     <a href={downloadHref} download className={buttonVariants({ variant: "outline", size: "sm" })}>
@@ -61,6 +64,7 @@ export function TraceView({
           Trace
         </h2>
         <p className="text-muted-foreground text-xs">
+          {runLabel ? `${runLabel} · ` : ""}
           {events.length} steps · {models.length} model calls · ${cost.toFixed(4)}
         </p>
         <div className="ml-auto">{download}</div>

@@ -10,7 +10,7 @@ import { getAgentBackend } from "@/lib/agents/backends/get-agent-backend";
 import { recordingContext, tempWorktree } from "@/lib/agents/backends/test-context";
 import { callModel } from "@/lib/agents/call-model";
 import { getModelRouting } from "@/lib/agents/get-model-routing";
-import { resolveModel } from "@/lib/agents/models";
+import { resolveModel, taskModel } from "@/lib/agents/models";
 import { updateModelRouting } from "@/lib/agents/update-model-routing";
 import { AppError } from "@/lib/api/app-error";
 import { toAppError } from "@/lib/api/to-app-error";
@@ -174,7 +174,10 @@ describe("calls after the change use the organization's models", () => {
       input: { models: { coder: { model: "claude-sonnet-5-5", fallback: "claude-haiku-4-5" } } },
     });
     fake.enqueue({ kind: "tool_use", name: "finish", input: { summary: "Nothing to do." } });
-    const agent = getAgentBackend({ kind: "CLAUDE", orgSettings: await settingsOf() });
+    const agent = getAgentBackend({
+      kind: "CLAUDE",
+      model: taskModel(await settingsOf(), { estimateMinutes: null }),
+    });
     const ctx = recordingContext(worktree);
     expect((await agent.run(ctx)).outcome).toBe("completed");
     expect(fake.requests.map((r) => r.body.model)).toEqual(["claude-sonnet-5-5"]);

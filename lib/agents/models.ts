@@ -211,6 +211,18 @@ export function resolveModel(
   return fallback ? { model, fallback } : { model };
 }
 
+/**
+ * The coding model (and fallback) an agent works on a task with: the organization's routing,
+ * the light entry for a small task. The built-in runner and self-hosted runners (through their
+ * assignment) both take it from here.
+ */
+export function taskModel(
+  orgSettings: unknown,
+  task: { estimateMinutes: number | null },
+): ModelChoice {
+  return resolveModel("coder", orgSettings, { estimateMinutes: task.estimateMinutes });
+}
+
 /** Known model ids for pickers: current ones first, deprecated ones last; never the offline id. */
 export function knownModels(): { id: string; deprecated?: string }[] {
   return Object.entries(modelPrices)

@@ -10,6 +10,7 @@ import { exportRunTrace } from "@/lib/execution/export-run-trace";
 import { getRun } from "@/lib/execution/get-run";
 import { getTaskDetail } from "@/lib/execution/get-task-detail";
 import { listRunLogs } from "@/lib/execution/list-run-logs";
+import { listRunTraceEvents } from "@/lib/execution/list-run-trace-events";
 import { createIntakeRule } from "@/lib/intake/create-intake-rule";
 import { getActor } from "@/lib/orgs/get-actor";
 import type { Actor } from "@/lib/orgs/roles";
@@ -297,6 +298,8 @@ describe("tenant isolation and roles", () => {
     "api/v1/runs/[runId]": () => getRun(database.db, { actor: stranger.actor, runId }),
     "api/v1/runs/[runId]/logs": () =>
       listRunLogs(database.db, { actor: stranger.actor, input: { runId } }),
+    "api/v1/runs/[runId]/trace": () =>
+      listRunTraceEvents(database.db, { actor: stranger.actor, input: { runId } }),
     // The palette's search and the timeline's pages: the only id is the organization's slug.
     "(app)/[org]/search": () =>
       getActor(database.db, { userId: stranger.user.id, orgSlug: owner.org.slug }),

@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { runVerifications } from "./run-verifications";
 
-/** A task with its dependencies, the guardian's interventions, its runs (newest first), the latest run's log, verification and cost. */
+/** A task with its dependencies, the guardian's interventions, its runs (newest first, attempts of a retry included), the latest run's log, verification and cost. */
 export async function getTaskDetail(
   db: Db,
   options: { actor: Actor; taskId: string; logLimit?: number },
@@ -24,7 +24,8 @@ export async function getTaskDetail(
         select: { id: true, action: true, reason: true, createdAt: true },
       },
       runs: {
-        orderBy: { attempt: "desc" },
+        // Newest first by when each began: a retried task starts its attempts at 1 again.
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
         select: {
           id: true,
           attempt: true,
@@ -44,6 +45,7 @@ export async function getTaskDetail(
           outputTokens: true,
           startedAt: true,
           finishedAt: true,
+          createdAt: true,
           verifications: runVerifications,
           _count: { select: { traceEvents: true } },
         },

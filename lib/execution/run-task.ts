@@ -2,6 +2,7 @@ import "server-only";
 import type { AgentBackend, AgentLogStream, AgentUsage } from "@/lib/agents/backends/agent-backend";
 import type { TraceEvent } from "@/lib/agents/backends/agent-trace";
 import { getAgentBackend } from "@/lib/agents/backends/get-agent-backend";
+import { taskModel } from "@/lib/agents/models";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { syncGithubMirror } from "@/lib/github/repository-mirror";
@@ -79,8 +80,7 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
     options.agent ??
     getAgentBackend({
       command: task.project.agentCommand,
-      orgSettings: task.org.settings,
-      estimateMinutes: task.estimateMinutes,
+      model: taskModel(task.org.settings, task),
     });
   const taskRef = { id: task.id, key: task.key };
 

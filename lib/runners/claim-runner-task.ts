@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { type ModelChoice, taskModel } from "@/lib/agents/models";
 import { AppError } from "@/lib/api/app-error";
 import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
 import { planLimits } from "@/lib/billing/plans";
@@ -49,6 +50,8 @@ export interface RunnerAssignment {
     lintCommand: string | null;
     agentCommand: string | null;
   };
+  /** The Claude agent's model and fallback: the organization's routing for this task (Settings → Models). */
+  model: ModelChoice;
   leaseMs: number;
   /** USD the agent may still spend on this spec; null with no budget. */
   budgetUsd: number | null;
@@ -134,6 +137,7 @@ async function tryClaim(
       include: {
         spec: { select: { id: true, slug: true, title: true, integrationBranch: true } },
         project: true,
+        org: { select: { settings: true } },
       },
     });
     // The queue's gate refused it (the plan's limits changed since the check above): not ours.
@@ -183,6 +187,7 @@ async function tryClaim(
       lintCommand: task.project.lintCommand,
       agentCommand: task.project.agentCommand,
     },
+    model: taskModel(task.org.settings, task),
     leaseMs,
     budgetUsd: budget.remainingUsd,
   };

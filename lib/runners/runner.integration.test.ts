@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as claimRoute from "@/app/api/runner/v1/claim/route";
 import * as taskRoute from "@/app/api/runner/v1/tasks/[taskId]/[event]/route";
+import { updateModelRouting } from "@/lib/agents/update-model-routing";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { resetEnvForTests } from "@/lib/env";
 import { getTaskDetail } from "@/lib/execution/get-task-detail";
@@ -22,14 +23,20 @@ import {
 } from "@/lib/execution/testing/execution-fixtures";
 import type { Actor } from "@/lib/orgs/roles";
 import { createProject } from "@/lib/projects/create-project";
+import { cancelTask } from "@/lib/tasks/cancel-task";
 import { claimTasks } from "@/lib/tasks/claim-tasks";
 import { requeueStaleTasks } from "@/lib/tasks/requeue-stale-tasks";
+import { errorReply, startFakeAnthropic } from "@/lib/testing/fake-anthropic";
 import { makeGitRepo } from "@/lib/testing/git-repo";
 import { type RouteServer, startRouteServer } from "@/lib/testing/route-server";
 import { createUserWithOrg } from "@/prisma/factories";
+import type { RunnerAssignment } from "./claim-runner-task";
 import { createRunner } from "./create-runner";
 import { revokeRunner } from "./revoke-runner";
 
+/** The runner machine's own Anthropic key: the server has none. */
+const RUNNER_ANTHROPIC_KEY = "sk-ant-api03-runner-machine-key";
+const SERVER_ANTHROPIC_KEY = "sk-ant-api03-server-only-key";
 const RUNNER_MAIN = fileURLToPath(new URL("./client/main.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -69,6 +76,7 @@ async function pinnedGraph(description: string) {
 function startRunner(
   name: string,
   runnerToken = token,
+  extraEnv: Record<string, string> = {},
 ): { child: ChildProcess; output: () => string } {
   const { DATABASE_URL: _hidden, ...environment } = process.env;
   const child = spawn(
@@ -89,7 +97,11 @@ function startRunner(
       "--wait-ms",
       "2000",
     ],
-    { cwd: ROOT, env: { ...environment, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: ROOT,
+      env: { ...environment, LOG_LEVEL: "warn", ...extraEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let output = "";
   child.stdout?.on("data", (d) => {
@@ -239,6 +251,95 @@ describe("self-hosted runner", () => {
     const subjects = git(remote, "log", "--format=%s", spec.integrationBranch!).split("\n");
     expect(subjects.filter((s) => s === "1 Task 1")).toHaveLength(1);
   }, 150_000);
+
+  it("runs the Claude agent on the organization's routed model and fallback, with the runner's own API key", async () => {
+    // Small coding tasks (the fixture's estimate is 10 minutes) take the light entry; the coding
+    // entry is set too, to show it is not the one used.
+    await updateModelRouting(db, {
+      actor,
+      input: {
+        models: {
+          coder: { model: "claude-opus-4-8" },
+          "coder-light": { model: "claude-haiku-4-5", fallback: "claude-sonnet-4-6" },
+        },
+      },
+    });
+    const fake = await startFakeAnthropic({ apiKey: RUNNER_ANTHROPIC_KEY });
+    // The primary stays overloaded through every retry; the fallback writes a file and finishes.
+    let fallbackCalls = 0;
+    fake.setDefault((request) => {
+      if (request.body.model !== "claude-sonnet-4-6") return errorReply(529, "Overloaded", "0");
+      fallbackCalls++;
+      return fallbackCalls === 1
+        ? {
+            kind: "tool_use",
+            name: "write_file",
+            input: { path: "HELLO.md", content: "hello from the runner\n" },
+          }
+        : { kind: "tool_use", name: "finish", input: { summary: "Wrote HELLO.md." } };
+    });
+    try {
+      const { specId } = await pinnedGraph("Write HELLO.md.");
+      const runner = startRunner("runner-claude", token, {
+        ANTHROPIC_API_KEY: RUNNER_ANTHROPIC_KEY,
+        ANTHROPIC_BASE_URL: fake.url,
+      });
+      const task = await waitFor(
+        db,
+        () => db.task.findFirstOrThrow({ where: { specId } }),
+        (t) => t.status === "DONE" || t.status === "FAILED" || t.status === "NEEDS_ATTENTION",
+        60_000,
+      ).catch((error) => {
+        throw new Error(`${error}\nrunner output:\n${runner.output()}`);
+      });
+      expect(task.status, runner.output()).toBe("DONE");
+      const models = fake.requests.map((r) => r.body.model);
+      expect(models.length).toBeGreaterThan(2);
+      expect(new Set(models)).toEqual(new Set(["claude-haiku-4-5", "claude-sonnet-4-6"]));
+      expect(models.indexOf("claude-sonnet-4-6")).toBe(models.lastIndexOf("claude-haiku-4-5") + 1);
+      // The runner used its own key: the server has none, and the assignment carries none.
+      const keys = fake.requests.map((r) => r.headers["x-api-key"] ?? r.headers.authorization);
+      expect(new Set(keys)).toEqual(new Set([`Bearer ${RUNNER_ANTHROPIC_KEY}`]));
+      const detail = await getTaskDetail(db, { actor, taskId: task.id });
+      const usage = await db.usageRecord.findMany({ where: { runId: detail.latest!.id } });
+      expect(usage.map((u) => u.model)).toEqual(["claude-sonnet-4-6", "claude-sonnet-4-6"]);
+      const exited = once(runner.child, "exit");
+      runner.child.kill("SIGTERM");
+      await exited;
+    } finally {
+      await fake.close();
+      await updateModelRouting(db, { actor, input: { models: {} } });
+    }
+  }, 90_000);
+
+  it("hands a runner the routed model in its assignment, and no secret of the server", async () => {
+    await updateModelRouting(db, {
+      actor,
+      input: { models: { "coder-light": { model: "claude-haiku-4-5" } } },
+    });
+    const { specId } = await pinnedGraph("");
+    // Were the server's own key in the assignment, the runner would hold it.
+    process.env.ANTHROPIC_API_KEY = SERVER_ANTHROPIC_KEY;
+    resetEnvForTests();
+    const response = await fetch(`${server.url}/api/runner/v1/claim`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ waitMs: 0 }),
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const assignment = JSON.parse(text) as RunnerAssignment;
+    // An override without a fallback keeps the entry's default fallback, as the built-in runner does.
+    expect(assignment.model).toEqual({ model: "claude-haiku-4-5", fallback: "claude-opus-5-5" });
+    delete process.env.ANTHROPIC_API_KEY;
+    resetEnvForTests();
+    expect(text).not.toContain(SERVER_ANTHROPIC_KEY);
+    expect(text).not.toMatch(/sk-ant|apiKey|api_key|ANTHROPIC/i);
+    // Nobody runs it: cancelled, so it holds no agent slot of the organization.
+    await cancelTask(db, { actor, taskId: assignment.task.id });
+    expect((await db.task.findFirstOrThrow({ where: { specId } })).status).toBe("CANCELLED");
+    await updateModelRouting(db, { actor, input: { models: {} } });
+  });
 
   it("a runner of another organization cannot claim, read or write this organization's tasks; a revoked token is refused", async () => {
     const { specId } = await pinnedGraph("");

@@ -445,6 +445,7 @@ describe("installation tokens and Stripe secrets never leak", () => {
       "listActivity",
       "listProjects",
       "listRunLogs",
+      "listRunTraceEvents",
       "listTasks",
       "listTickets",
     ]);

@@ -44,7 +44,13 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
     runId: "",
   };
   const keys = { write: "", read: "", revoked: "", stranger: "" };
-  const secretTitles = ["Add search", "Export the board", "Confidential task"];
+  const secretTitles = [
+    "Add search",
+    "Export the board",
+    "Confidential task",
+    "Confidential prompt",
+    "src/confidential.ts",
+  ];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -101,6 +107,27 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
       })),
     });
 
+    // Its trace: a model call, a tool call, a command (three pages of one).
+    const traceStart = new Date("2026-03-01T10:00:00.000Z");
+    await db.runTraceEvent.createMany({
+      data: [
+        {
+          kind: "model_call",
+          name: "claude-sonnet-5-5",
+          data: { messages: "Confidential prompt", inputTokens: 1200, outputTokens: 80 },
+        },
+        { kind: "tool_call", name: "read_file", data: { input: { path: "src/confidential.ts" } } },
+        { kind: "command", name: "npm test", data: { exitCode: 1, output: "1 failing" } },
+      ].map((event, seq) => ({
+        orgId: owner.org.id,
+        runId: run.id,
+        seq,
+        ...event,
+        startedAt: new Date(traceStart.getTime() + seq * 1000),
+        durationMs: 250,
+      })),
+    });
+
     keys.write = (await mintApiKey(db, owner.actor, "WRITE")).key;
     keys.read = (await mintApiKey(db, owner.actor, "READ")).key;
     const revoked = await mintApiKey(db, owner.actor, "ADMIN");
@@ -145,6 +172,7 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
     retryTask: () => ({ params: { taskId: ids.failedTaskId } }),
     getRun: () => ({ params: { runId: ids.runId } }),
     listRunLogs: () => ({ params: { runId: ids.runId }, query: { limit: "2" } }),
+    listRunTraceEvents: () => ({ params: { runId: ids.runId }, query: { limit: "2" } }),
     listActivity: () => ({}),
   };
 
@@ -226,6 +254,45 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
     expect(await foreign.json()).toMatchObject({
       error: { code: "INVALID", details: { fields: { cursor: expect.any(String) } } },
     });
+  });
+
+  it("lists a run's trace events in order, page by page, with their details and timings", async () => {
+    const pages: { data: Record<string, unknown>[]; next_cursor: string | null }[] = [];
+    let cursor: string | undefined;
+    do {
+      const response = await callApi("GET", "/runs/{runId}/trace", {
+        key: keys.read,
+        params: { runId: ids.runId },
+        query: { limit: "2", ...(cursor ? { cursor } : {}) },
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as (typeof pages)[number];
+      pages.push(body);
+      cursor = body.next_cursor ?? undefined;
+    } while (cursor && pages.length < 5);
+    expect(pages.map((p) => p.data.map((e) => e.name))).toEqual([
+      ["claude-sonnet-5-5", "read_file"],
+      ["npm test"],
+    ]);
+    expect(pages[1]?.next_cursor).toBeNull();
+    expect(pages[0]?.data[0]).toEqual({
+      seq: 0,
+      kind: "model_call",
+      name: "claude-sonnet-5-5",
+      started_at: "2026-03-01T10:00:00.000Z",
+      finished_at: "2026-03-01T10:00:00.250Z",
+      duration_ms: 250,
+      data: { messages: "Confidential prompt", inputTokens: 1200, outputTokens: 80 },
+    });
+    expect(pages[1]?.data[0]).toMatchObject({ kind: "command", data: { exitCode: 1 } });
+
+    const bad = await callApi("GET", "/runs/{runId}/trace", {
+      key: keys.read,
+      params: { runId: ids.runId },
+      query: { cursor: "not-a-cursor" },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: "INVALID" } });
   });
 
   it("answers another organization's key with 404 on every id of this organization, leaking and changing nothing", async () => {

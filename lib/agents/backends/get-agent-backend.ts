@@ -3,7 +3,7 @@ import type { AgentBackend, AgentBackendKind } from "@/lib/agents/backends/agent
 import { ClaudeAgent } from "@/lib/agents/backends/claude-agent";
 import { CliAgent, type CliAgentOptions } from "@/lib/agents/backends/cli-agent";
 import { OfflineAgent } from "@/lib/agents/backends/offline-agent";
-import { resolveModel } from "@/lib/agents/models";
+import type { ModelChoice } from "@/lib/agents/models";
 import { AppError } from "@/lib/api/app-error";
 import { env } from "@/lib/env";
 
@@ -13,10 +13,8 @@ export interface GetAgentBackendOptions {
   /** The configured agent command (project or org setting); selects the CLI agent. */
   command?: string | null;
   cli?: Omit<CliAgentOptions, "command">;
-  /** Organization.settings: the coder role's model (and fallback) for the Claude agent. */
-  orgSettings?: unknown;
-  /** The task's estimate: a small task takes the organization's light coding model. */
-  estimateMinutes?: number | null;
+  /** The Claude agent's model and fallback, from taskModel (the organization's routing); the default routing without. */
+  model?: ModelChoice;
 }
 
 /**
@@ -35,10 +33,12 @@ export function getAgentBackend(options: GetAgentBackendOptions = {}): AgentBack
       if (!apiKey) {
         throw new AppError("INVALID", "The Claude agent needs ANTHROPIC_API_KEY on the server.");
       }
-      const { model, fallback } = resolveModel("coder", options.orgSettings, {
-        estimateMinutes: options.estimateMinutes,
+      return new ClaudeAgent({
+        apiKey,
+        baseURL,
+        model: options.model?.model,
+        fallbackModel: options.model?.fallback,
       });
-      return new ClaudeAgent({ apiKey, baseURL, model, fallbackModel: fallback });
     }
     case "OFFLINE":
       return new OfflineAgent();

@@ -8,6 +8,7 @@ import { AppError } from "@/lib/api/app-error";
 import { getRun } from "@/lib/execution/get-run";
 import { getTaskDetail } from "@/lib/execution/get-task-detail";
 import { listRunLogs } from "@/lib/execution/list-run-logs";
+import { listRunTraceEvents } from "@/lib/execution/list-run-trace-events";
 import type {
   Priority,
   SpecPhase,
@@ -42,6 +43,25 @@ const ticketParams = z.object({ ticketId: pathId("A ticket id (tkt_…).") });
 const specParams = z.object({ specId: pathId("A spec id (spc_…).") });
 const taskParams = z.object({ taskId: pathId("A task id (tsk_…).") });
 const runParams = z.object({ runId: pathId("A run id (run_…).") });
+
+/** A cursor of a list paged by sequence number (a run's log lines, its trace events). */
+function seqCursor(cursor: string | undefined): number | undefined {
+  const afterSeq = cursor === undefined ? undefined : Number(cursor);
+  if (afterSeq !== undefined && !(Number.isInteger(afterSeq) && afterSeq >= 0)) {
+    throw new AppError("INVALID", "cursor is not a cursor this API gave you.", {
+      fields: { cursor: "Use next_cursor from the previous page" },
+    });
+  }
+  return afterSeq;
+}
+
+/** A page of a list paged by sequence number, with the next page's cursor. */
+function seqPage<T, O>(page: { items: T[]; nextSeq: number | null }, map: (item: T) => O) {
+  return {
+    data: page.items.map(map),
+    next_cursor: page.nextSeq === null ? null : String(page.nextSeq),
+  };
+}
 
 const pageQuery = (max: number, fallback: number) =>
   z.object({ cursor: s.cursorParam, limit: s.limitParam(max, fallback) });
@@ -412,20 +432,36 @@ const listRunLogsOp = defineOperation({
   response: s.runLogPageSchema,
   errors: ["NOT_FOUND"],
   async handle({ db, actor, params, query }) {
-    const afterSeq = query.cursor === undefined ? undefined : Number(query.cursor);
-    if (afterSeq !== undefined && !(Number.isInteger(afterSeq) && afterSeq >= 0)) {
-      throw new AppError("INVALID", "cursor is not a cursor this API gave you.", {
-        fields: { cursor: "Use next_cursor from the previous page" },
-      });
-    }
     const page = await listRunLogs(db, {
       actor,
-      input: { runId: params.runId, afterSeq, limit: query.limit },
+      input: { runId: params.runId, afterSeq: seqCursor(query.cursor), limit: query.limit },
     });
-    return {
-      data: page.items.map(out.runLogLineOut),
-      next_cursor: page.nextSeq === null ? null : String(page.nextSeq),
-    };
+    return seqPage(page, out.runLogLineOut);
+  },
+});
+
+const listRunTraceEventsOp = defineOperation({
+  operationId: "listRunTraceEvents",
+  method: "GET",
+  path: "/runs/{runId}/trace",
+  tag: "Runs",
+  summary: "List a run's trace events",
+  description:
+    "The run's steps in order: model calls (prompt, reply, tokens, cost), tool calls, commands, verification and notes, each with its start and duration. Poll with the last next_cursor to follow a running task.",
+  scope: "read",
+  params: runParams,
+  query: z.object({
+    cursor: s.cursorParam,
+    limit: s.limitParam(500, 100),
+  }),
+  response: s.runTraceEventPageSchema,
+  errors: ["NOT_FOUND"],
+  async handle({ db, actor, params, query }) {
+    const page = await listRunTraceEvents(db, {
+      actor,
+      input: { runId: params.runId, afterSeq: seqCursor(query.cursor), limit: query.limit },
+    });
+    return seqPage(page, out.runTraceEventOut);
   },
 });
 
@@ -476,6 +512,7 @@ export const operations: readonly Operation[] = [
   retryTaskOp,
   getRunOp,
   listRunLogsOp,
+  listRunTraceEventsOp,
   listActivityOp,
 ];
 

@@ -349,6 +349,29 @@ export const runLogPageSchema = page(runLogLineSchema, "log lines").register(res
   id: "RunLogPage",
 });
 
+export const runTraceEventSchema = z
+  .object({
+    seq: z.number().int().describe("Position in the run's trace."),
+    kind: z
+      .string()
+      .describe("model_call, tool_call, command, verification or note.")
+      .meta({ examples: ["tool_call"] }),
+    name: z.string().describe("The model, tool, command or note the step is about."),
+    started_at: timestamp,
+    finished_at: timestamp,
+    duration_ms: z.number().int(),
+    data: z
+      .record(z.string(), z.unknown())
+      .describe(
+        "The step's details by kind: a model call's prompt (new messages), reply, tokens and cost; a tool call's input and output; a command's output and exit code; a verification's result. Long values are capped; runs on self-hosted runners keep no prompts, replies or code.",
+      ),
+  })
+  .register(responseSchemas, { id: "RunTraceEvent" });
+export const runTraceEventPageSchema = page(runTraceEventSchema, "trace events").register(
+  responseSchemas,
+  { id: "RunTraceEventPage" },
+);
+
 // ─── Activity ──────────────────────────────────────────────────────────────────
 
 export const activityEventSchema = z

@@ -6,6 +6,7 @@ import type { listActivity } from "@/lib/activity/list-activity";
 import type { getRun } from "@/lib/execution/get-run";
 import type { getTaskDetail } from "@/lib/execution/get-task-detail";
 import type { listRunLogs } from "@/lib/execution/list-run-logs";
+import type { listRunTraceEvents } from "@/lib/execution/list-run-trace-events";
 import type { getProject } from "@/lib/projects/get-project";
 import type { listProjects } from "@/lib/projects/list-projects";
 import type { exportSpec } from "@/lib/specs/export-spec";
@@ -212,6 +213,20 @@ export function runLogLineOut(line: Item<typeof listRunLogs>): Out<typeof s.runL
     stream: low(line.stream),
     text: line.text,
     created_at: iso(line.createdAt),
+  };
+}
+
+export function runTraceEventOut(
+  event: Item<typeof listRunTraceEvents>,
+): Out<typeof s.runTraceEventSchema> {
+  return {
+    seq: event.seq,
+    kind: event.kind,
+    name: event.name,
+    started_at: iso(event.startedAt),
+    finished_at: iso(new Date(event.startedAt.getTime() + event.durationMs)),
+    duration_ms: event.durationMs,
+    data: record(event.data),
   };
 }
 

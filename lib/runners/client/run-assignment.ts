@@ -97,7 +97,7 @@ export async function runAssignment(options: {
       baseBranch: a.project.defaultBranch,
       integrationBranch: a.spec.integrationBranch,
       taskBranch: a.spec.taskBranch,
-      agent: getAgentBackend({ command: a.project.agentCommand }),
+      agent: getAgentBackend({ command: a.project.agentCommand, model: a.model }),
       task: {
         id: a.task.id,
         key: a.task.key,

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { DiffView } from "@/components/execution/diff-view";
 import { GuardianInterventions } from "@/components/execution/guardian-interventions";
 import { LiveRefresh } from "@/components/execution/live-refresh";
 import { LogView } from "@/components/execution/log-view";
 import { TaskActions } from "@/components/execution/task-actions";
+import { TraceRunPicker } from "@/components/execution/trace-run-picker";
 import { TraceView } from "@/components/execution/trace-view";
 import { PageHeader } from "@/components/shell/page-header";
 import { PhaseBadge, StatusBadge } from "@/components/ui/status-badge";
@@ -32,17 +34,22 @@ export default async function TaskPage({
   searchParams,
 }: {
   params: Promise<{ org: string; taskId: string }>;
-  searchParams: Promise<{ tab?: string }>;
+  searchParams: Promise<{ tab?: string; run?: string }>;
 }) {
   const { org: orgSlug, taskId } = await params;
-  const { tab: tabParam } = await searchParams;
+  const { tab: tabParam, run: runParam } = await searchParams;
   const { actor, org } = await requireOrgContext(orgSlug);
   const { task, latest, logs } = await orNotFound(getTaskDetail(db(), { actor, taskId }));
   const tab = tabs.find((t) => t.param === tabParam) ?? tabs[0];
+  // The Trace tab shows the run the URL names (one of this task's, else 404), by default the latest.
+  const traceRun =
+    tab.param === "trace" && runParam ? task.runs.find((r) => r.id === runParam) : latest;
+  if (tab.param === "trace" && runParam && !traceRun) notFound();
   const trace =
-    tab.param === "trace" && latest
-      ? await getRunTrace(db(), { actor, runId: latest.id, logs: false })
+    tab.param === "trace" && traceRun
+      ? await getRunTrace(db(), { actor, runId: traceRun.id, logs: false })
       : null;
+  const traceHref = (runId: string) => `/${org.slug}/tasks/${task.id}?tab=trace&run=${runId}`;
 
   return (
     <>
@@ -155,11 +162,21 @@ export default async function TaskPage({
           )
         ) : null}
         {tab.param === "trace" ? (
-          <TraceView
-            events={trace?.events ?? []}
-            runStartedAt={latest?.startedAt ?? null}
-            downloadHref={latest ? `/api/orgs/${org.slug}/runs/${latest.id}/trace` : null}
-          />
+          <>
+            {traceRun ? (
+              <TraceRunPicker runs={task.runs} selectedId={traceRun.id} hrefOf={traceHref} />
+            ) : null}
+            <TraceView
+              events={trace?.events ?? []}
+              runStartedAt={trace?.run.startedAt ?? null}
+              runLabel={
+                traceRun
+                  ? `Run ${task.runs.length - task.runs.indexOf(traceRun)} of ${task.runs.length} · attempt ${traceRun.attempt}`
+                  : undefined
+              }
+              downloadHref={traceRun ? `/api/orgs/${org.slug}/runs/${traceRun.id}/trace` : null}
+            />
+          </>
         ) : null}
         {tab.param === "cost" ? (
           <table className="w-full max-w-xl text-sm">
