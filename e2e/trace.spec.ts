@@ -82,6 +82,13 @@ test("the Trace tab picks any run of the task, by link or keyboard, and each dow
     await expect(page.getByText("Run 3 of 3 · attempt 1")).toBeVisible();
     await expect(download).toHaveAttribute("href", `/api/orgs/${orgSlug}/runs/${latest}/trace`);
     await expectNoSeriousViolations(page, "task trace, run picker");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.reload();
+    await waitForHydration(page);
+    await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+    await expectNoSeriousViolations(page, "task trace, run picker (dark)");
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.reload();
   });
 
   await test.step("an earlier run is reachable with the keyboard, and the URL names it", async () => {
