@@ -34,6 +34,7 @@ import { createOrganization } from "@/lib/orgs/create-organization";
 import { computeLayout } from "@/lib/tasks/layout-task-graph";
 import { seedBoard } from "@/lib/tasks/testing/board-fixtures";
 import { createTaskGraph, createTaskScope } from "@/lib/tasks/testing/task-fixtures";
+import { seededRandom } from "@/lib/utils/prng";
 import { createUserWithOrg } from "@/prisma/factories";
 import {
   fmtMs,
@@ -76,21 +77,9 @@ interface Row {
 const rows: Row[] = [];
 const warmed = " (after the launcher's warm-up)";
 
-/** mulberry32: the same graph on every run. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Layers of 10–30 parallel tasks; each depends on 1–3 tasks of the previous two layers. */
 function realisticDag(n: number) {
-  const random = prng(42);
+  const random = seededRandom(42);
   const layers: string[][] = [];
   const nodes: { key: string; dependsOn: string[] }[] = [];
   while (nodes.length < n) {
@@ -343,7 +332,7 @@ try {
   const scope = await createTaskScope(db, { orgId: graphOrg.id, name: "Bench graph" });
   const dag = realisticDag(graphNodes);
   const doneUpTo = Math.floor(dag.length * 0.4);
-  const random = prng(7);
+  const random = seededRandom(7);
   await createTaskGraph(
     db,
     scope,

@@ -42,6 +42,7 @@ const { createDb } = await import("@/lib/db/client");
 const { claimTasks } = await import("@/lib/tasks/claim-tasks");
 const { createTaskScope, createTasks } = await import("@/lib/tasks/testing/task-fixtures");
 const { topologicalOrder, criticalPath, readySet } = await import("@/lib/tasks/graph");
+const { seededRandom } = await import("@/lib/utils/prng");
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -50,15 +51,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 // ─── b. Graph analysis (no database) ─────────────────────────────────────────
 
 function randomDag(n: number, m: number, seed: number) {
-  // A small deterministic PRNG (mulberry32), so every run analyses the same graph.
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // Seeded, so every run analyses the same graph.
+  const random = seededRandom(seed);
   // A hidden order makes it acyclic; keys are shuffled against it so no shortcut applies.
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {

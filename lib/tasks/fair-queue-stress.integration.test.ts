@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { plans } from "@/lib/billing/plans";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import type { Plan } from "@/lib/generated/prisma/enums";
+import { seededRandom } from "@/lib/utils/prng";
 import { claimTasks } from "./claim-tasks";
 import { completeTask, failTask } from "./finish-task";
 import { createTaskScope, createTasks, type TaskScope } from "./testing/task-fixtures";
@@ -20,23 +21,11 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** mulberry32: the same run every time. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the fair queue under load", () => {
   it("keeps every limit, never errors, and ends with exact counters and lines", async () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
     const orgPlans: Plan[] = ["FREE", "PRO", "PRO", "TEAM", "TEAM", "FREE"];
     const scopes: TaskScope[] = [];
