@@ -11,6 +11,7 @@ import { flagDuplicateTasks } from "@/lib/guardian/flag-duplicate-tasks";
 import { intakeTaskSettings } from "@/lib/intake/intake-options";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { applyQueueReadyTasks } from "@/lib/tasks/queue-ready-tasks";
+import { storeSpecGraphLayout } from "@/lib/tasks/spec-graph-layout";
 import { tasksContentSchema } from "./artifact-schemas";
 import { nextArtifactVersion } from "./next-artifact-version";
 import type { SpecPhaseRequest } from "./phase-event";
@@ -81,6 +82,8 @@ async function materializeTasks(
   options: { orgId: string; specId: string; projectId: string; content: Prisma.JsonValue },
 ) {
   const { tasks } = tasksContentSchema.parse(options.content);
+  // Laid out now, so the graph page finds the layout ready (and any web server after a restart).
+  await storeSpecGraphLayout(tx, { orgId: options.orgId, specId: options.specId, nodes: tasks });
   // A ticket enqueued through the API may set its tasks' timeout and retries.
   const spec = await tx.spec.findUnique({
     where: { id: options.specId },

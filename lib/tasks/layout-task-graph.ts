@@ -125,22 +125,30 @@ export function layoutKey(nodes: readonly LayoutInput[]): string {
 const CACHE_SIZE = 64;
 const cache = new Map<string, GraphPositions>();
 
+/** The positions remembered for a graph shape (by layoutKey), if any; least recently used goes first. */
+export function recallLayout(key: string): GraphPositions | undefined {
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+/** Remembers the positions of a graph shape (by layoutKey) in this process; returns them. */
+export function rememberLayout(key: string, positions: GraphPositions): GraphPositions {
+  cache.set(key, positions);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return positions;
+}
+
 /**
  * `computeLayout`, remembered per graph shape: a live graph re-renders every few
  * seconds as statuses change, and only a change of nodes or edges moves anything.
  * A per-process cache is safe with many web servers: each computes the same layout.
+ * A spec's own graph is also kept in the database (lib/tasks/spec-graph-layout.ts).
  */
 export function layoutTaskGraph(nodes: readonly LayoutInput[]): GraphPositions {
   const key = layoutKey(nodes);
-  const hit = cache.get(key);
-  if (hit) {
-    // Least recently used goes first: re-insert on every hit.
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
-  const positions = computeLayout(nodes);
-  cache.set(key, positions);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return positions;
+  return recallLayout(key) ?? rememberLayout(key, computeLayout(nodes));
 }

@@ -16,8 +16,8 @@ import { db } from "@/lib/db/client";
 import { getTaskDetail } from "@/lib/execution/get-task-detail";
 import { can } from "@/lib/orgs/roles";
 import { getTaskGraph } from "@/lib/tasks/get-task-graph";
-import { layoutTaskGraph } from "@/lib/tasks/layout-task-graph";
 import { listGraphSpecs } from "@/lib/tasks/list-graph-specs";
+import { specGraphLayout } from "@/lib/tasks/spec-graph-layout";
 
 export const metadata: Metadata = { title: "Graph" };
 
@@ -76,8 +76,12 @@ export default async function GraphPage({
   }
 
   const graph = await orNotFound(getTaskGraph(db(), { actor, input: { specId } }));
-  // Positions depend only on the graph's shape; a live refresh reuses them (see layoutTaskGraph).
-  const positions = layoutTaskGraph(graph.nodes);
+  // Positions depend only on the graph's shape, laid out once (see specGraphLayout).
+  const positions = await specGraphLayout(db(), {
+    orgId: actor.orgId,
+    specId: graph.spec.id,
+    nodes: graph.nodes,
+  });
   const taskId = one(query.task);
   const renderedAt = new Date();
   const here = `${basePath}${graphQuery({ project: projectId, spec: graph.spec.id })}`;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Spec" ADD COLUMN     "graphLayout" JSONB,
+ADD COLUMN     "graphLayoutKey" TEXT;
