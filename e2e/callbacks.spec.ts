@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { createTaskScope } from "@/lib/tasks/testing/task-fixtures";
+import { expectNoSeriousViolations } from "./axe";
 import { orgIdOf, withE2eDb } from "./db";
 import { signUp, tabTo, waitForHydration } from "./fixtures";
 
@@ -73,16 +73,7 @@ test("an owner sees a failed callback and sends it again from the keyboard; it a
         await waitForHydration(page);
         await expect(page.locator("html")).toHaveClass(/\bdark\b/);
       }
-      const { violations } = await new AxeBuilder({ page })
-        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-        .exclude("[data-sonner-toaster]")
-        .analyze();
-      expect({
-        theme,
-        serious: violations
-          .filter((v) => v.impact === "serious" || v.impact === "critical")
-          .map((v) => v.id),
-      }).toEqual({ theme, serious: [] });
+      await expectNoSeriousViolations(page, `settings with a failed delivery (${theme})`);
     }
 
     await tabTo(page, lastError, 150);
