@@ -18,6 +18,9 @@ const STATUS: Record<string, StatusMeta> = {
   OPEN: { label: "Open", variant: "queued" },
   IN_PROGRESS: { label: "In progress", variant: "running" },
   CLOSED: { label: "Closed", variant: "done" },
+  // Callback deliveries
+  PENDING: { label: "Pending", variant: "queued" },
+  DELIVERED: { label: "Delivered", variant: "done" },
   // Priorities: only the ones that need attention get colour.
   LOW: { label: "Low", variant: "muted" },
   MEDIUM: { label: "Medium", variant: "outline" },

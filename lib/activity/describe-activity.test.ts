@@ -55,6 +55,17 @@ describe("describeActivity", () => {
     );
   });
 
+  it("says who sent a ticket's callback again", () => {
+    const sentence = describeActivity(
+      event({
+        type: "ticket.callback_resent",
+        ticket: { id: "tkt_1", number: 3, title: "Add search" },
+        data: { previousStatus: "FAILED" },
+      }),
+    );
+    expect(sentence).toBe("Ada sent the callback for ticket #3 Add search again");
+  });
+
   it("falls back to the number and title recorded in the event", () => {
     const sentence = describeActivity(
       event({ type: "ticket.created", data: { number: 7, title: "Fix login" } }),

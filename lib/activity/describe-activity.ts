@@ -196,6 +196,8 @@ export function describeActivity(event: DescribableActivity): string {
         return `${who} moved ${ticketRef(event)} from ${humanize(from)} to ${humanize(to)}`;
       return `${who} updated ${ticketRef(event)}${changedFields(d)}`;
     }
+    case "ticket.callback_resent":
+      return `${who} sent the callback for ${ticketRef(event)} again`;
     case "spec.created":
       return `${who} opened a spec for ${ticketRef(event)}${inProject}`;
     case "spec.started":

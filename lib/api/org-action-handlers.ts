@@ -13,6 +13,10 @@ import {
 } from "@/lib/billing/create-checkout-session";
 import { createPortalSession } from "@/lib/billing/create-portal-session";
 import type { UpdateCallbackHostsInput } from "@/lib/callbacks/callback-hosts-schema";
+import {
+  type ResendCallbackDeliveryInput,
+  resendCallbackDelivery,
+} from "@/lib/callbacks/resend-callback-delivery";
 import { rotateCallbackSecret } from "@/lib/callbacks/rotate-callback-secret";
 import { updateCallbackHosts } from "@/lib/callbacks/update-callback-hosts";
 import type { Db } from "@/lib/db/client";
@@ -178,6 +182,8 @@ export const orgActionHandlers = {
     updateCallbackHosts(db, { actor, input }),
   rotateCallbackSecret: (db: Db, actor: Actor, _input: Record<string, never>) =>
     rotateCallbackSecret(db, { actor }),
+  resendCallbackDelivery: (db: Db, actor: Actor, input: ResendCallbackDeliveryInput) =>
+    resendCallbackDelivery(db, { actor, input }),
   updateModelRouting: (db: Db, actor: Actor, input: UpdateModelRoutingInput) =>
     updateModelRouting(db, { actor, input }),
   // The board: drag-and-drop (and its keyboard menu) between columns and within one.

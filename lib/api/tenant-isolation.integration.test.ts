@@ -60,6 +60,7 @@ describe("tenant isolation and roles", () => {
   let intakeRuleId: string;
   let runId: string;
   let taskId2: string;
+  let deliveryId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -113,6 +114,19 @@ describe("tenant isolation and roles", () => {
         },
       })
     ).id;
+    deliveryId = (
+      await database.db.callbackDelivery.create({
+        data: {
+          orgId: owner.org.id,
+          ticketId: fixture.ticket.id,
+          url: "https://hooks.example.com/trellis",
+          payload: { type: "ticket.done" },
+          status: "FAILED",
+          attempts: 8,
+          lastError: "The receiver answered 500",
+        },
+      })
+    ).id;
   });
   afterAll(async () => {
     await database?.drop();
@@ -156,6 +170,7 @@ describe("tenant isolation and roles", () => {
     deleteIntakeRule: () => ({ ruleId: intakeRuleId }),
     updateCallbackHosts: () => ({ hosts: ["hooks.internal"] }), // no foreign id: the caller's settings
     rotateCallbackSecret: () => ({}), // no foreign id
+    resendCallbackDelivery: () => ({ deliveryId }),
     updateModelRouting: () => ({ models: { coder: { model: "claude-sonnet-5-5" } } }), // no foreign id
     moveTask: () => ({ taskId, to: "QUEUED" }),
     reorderTask: () => ({ taskId, aboveId: taskId2 }),
@@ -214,6 +229,9 @@ describe("tenant isolation and roles", () => {
     ).toBeNull();
     expect(await database.db.intakeRule.count({ where: { id: intakeRuleId } })).toBe(1);
     expect((await database.db.task.findUniqueOrThrow({ where: { id: taskId } })).rank).toBe(0);
+    expect(
+      await database.db.callbackDelivery.findUniqueOrThrow({ where: { id: deliveryId } }),
+    ).toMatchObject({ status: "FAILED", attempts: 8 });
   });
 
   it("hides another organization's rows from every read", async () => {

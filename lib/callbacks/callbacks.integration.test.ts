@@ -5,6 +5,9 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { listActivity } from "@/lib/activity/list-activity";
+import { AppError } from "@/lib/api/app-error";
+import { orgActionHandlers } from "@/lib/api/org-action-handlers";
 import { callApi, mintApiKey } from "@/lib/api/v1/testing/api-client";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import type { IntakeStartRequest } from "@/lib/intake/intake-event";
@@ -13,9 +16,10 @@ import { setJobEngine } from "@/lib/jobs/get-job-engine";
 import { cancelSpec } from "@/lib/specs/cancel-spec";
 import { finishSpecExecution } from "@/lib/specs/finish-spec-execution";
 import { recordingEngine } from "@/lib/specs/testing/pipeline-fixtures";
-import { createProjectWithTicket, createUserWithOrg } from "@/prisma/factories";
+import { addMember, createProjectWithTicket, createUserWithOrg } from "@/prisma/factories";
 import { mergeOrgSettings } from "./callback-settings";
-import { deliverDueCallbacks } from "./deliver-callbacks";
+import { deliverDueCallbacks, MAX_CALLBACK_ATTEMPTS } from "./deliver-callbacks";
+import { listCallbackDeliveries } from "./list-callback-deliveries";
 import { type ResolvedAddress, setCallbackResolver } from "./safe-url";
 import { startCallbackDispatcher } from "./start-callback-dispatcher";
 
@@ -417,6 +421,146 @@ describe("ticket callbacks", () => {
       await database.db.callbackDelivery.findFirstOrThrow({ where: { ticketId } }),
     ).toMatchObject({
       status: "DELIVERED",
+    });
+  });
+
+  describe("send again", () => {
+    const codeOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => "OK",
+        (error: unknown) => (error instanceof AppError ? error.code : Promise.reject(error)),
+      );
+    const resend = (actor: typeof owner.actor, deliveryId: string) =>
+      orgActionHandlers.resendCallbackDelivery(database.db, actor, { deliveryId });
+
+    it("queues a failed delivery again; it arrives with a valid signature and the same webhook-id", async () => {
+      const url = `http://receiver.test:${receiver.port}/flaky`;
+      const { ticketId } = await ticketThatEnds(url, "done");
+      // The receiver answers 500 to every attempt, until it is fixed.
+      receiver.plan.push(...Array.from({ length: MAX_CALLBACK_ATTEMPTS }, () => ({ status: 500 })));
+      let now = Date.now();
+      for (let attempt = 1; attempt <= MAX_CALLBACK_ATTEMPTS; attempt++) {
+        await deliverDueCallbacks(database.db, { now: new Date(now) });
+        now += 2 * 60 * 60_000; // past any backoff
+      }
+      const failed = await database.db.callbackDelivery.findFirstOrThrow({ where: { ticketId } });
+      expect(failed).toMatchObject({
+        status: "FAILED",
+        attempts: MAX_CALLBACK_ATTEMPTS,
+        lastError: "The receiver answered 500",
+      });
+      const listed = await listCallbackDeliveries(database.db, { actor: owner.actor });
+      expect(listed[0]).toMatchObject({
+        id: failed.id,
+        url,
+        status: "FAILED",
+        attempts: MAX_CALLBACK_ATTEMPTS,
+        lastError: "The receiver answered 500",
+        ticket: { id: ticketId },
+      });
+      // Nothing more is sent on its own.
+      receiver.received.length = 0;
+      expect(await deliverDueCallbacks(database.db, { now: new Date(now) })).toEqual({
+        delivered: 0,
+        retrying: 0,
+        failed: 0,
+      });
+
+      // The receiver is fixed; an admin sends the callback again through the server action.
+      receiver.plan.length = 0;
+      expect(
+        await orgActionHandlers.resendCallbackDelivery(database.db, owner.actor, {
+          deliveryId: failed.id,
+        }),
+      ).toEqual({ id: failed.id, status: "PENDING" });
+      expect(
+        await database.db.callbackDelivery.findUniqueOrThrow({ where: { id: failed.id } }),
+      ).toMatchObject({ status: "PENDING", attempts: 0, lastError: null });
+      // Sending again while it is queued is refused rather than doubled.
+      expect(
+        await codeOf(
+          orgActionHandlers.resendCallbackDelivery(database.db, owner.actor, {
+            deliveryId: failed.id,
+          }),
+        ),
+      ).toBe("CONFLICT");
+
+      expect(await deliverDueCallbacks(database.db)).toEqual({
+        delivered: 1,
+        retrying: 0,
+        failed: 0,
+      });
+      expect(receiver.received).toHaveLength(1);
+      const [request] = receiver.received;
+      expect(request?.path).toBe("/flaky");
+      expect(request?.headers["webhook-id"]).toBe(failed.id);
+      expect(verifySignature(await secretOf(), request?.headers ?? {}, request?.body ?? "")).toBe(
+        true,
+      );
+      expect(JSON.parse(request?.body ?? "")).toEqual(failed.payload);
+      expect(
+        await database.db.callbackDelivery.findUniqueOrThrow({ where: { id: failed.id } }),
+      ).toMatchObject({ status: "DELIVERED", attempts: 1, lastError: null });
+
+      const activity = await listActivity(database.db, { actor: owner.actor, input: {} });
+      expect(activity.items.find((e) => e.type === "ticket.callback_resent")).toMatchObject({
+        ticket: { id: ticketId },
+        data: { deliveryId: failed.id, previousStatus: "FAILED" },
+      });
+    });
+
+    it("checks the URL again when it is sent: a host no longer allowed is refused", async () => {
+      const { ticketId } = await ticketThatEnds(
+        `http://receiver.test:${receiver.port}/again`,
+        "done",
+      );
+      await deliverDueCallbacks(database.db);
+      const delivered = await database.db.callbackDelivery.findFirstOrThrow({
+        where: { ticketId },
+      });
+      expect(delivered.status).toBe("DELIVERED");
+      await settings({ allowedCallbackHosts: [] });
+      receiver.received.length = 0;
+      await resend(owner.actor, delivered.id);
+      expect(await deliverDueCallbacks(database.db)).toEqual({
+        delivered: 0,
+        retrying: 0,
+        failed: 1,
+      });
+      expect(receiver.received).toEqual([]);
+      expect(
+        await database.db.callbackDelivery.findUniqueOrThrow({ where: { id: delivered.id } }),
+      ).toMatchObject({ status: "FAILED", lastError: expect.stringContaining("loopback") });
+    });
+
+    it("is for admins and owners of the delivery's organization only", async () => {
+      const { ticketId } = await ticketThatEnds(
+        `http://receiver.test:${receiver.port}/gone`,
+        "done",
+      );
+      receiver.plan.push({ status: 410 });
+      await deliverDueCallbacks(database.db);
+      const failed = await database.db.callbackDelivery.findFirstOrThrow({ where: { ticketId } });
+      expect(failed.status).toBe("FAILED");
+
+      const member = (await addMember(database.db, owner.org.id, "MEMBER")).actor;
+      const admin = (await addMember(database.db, owner.org.id, "ADMIN")).actor;
+      const stranger = (await createUserWithOrg(database.db, "Mallory")).actor;
+      expect(await codeOf(resend(member, failed.id))).toBe("FORBIDDEN");
+      expect(await codeOf(listCallbackDeliveries(database.db, { actor: member }))).toBe(
+        "FORBIDDEN",
+      );
+      expect(await codeOf(resend(stranger, failed.id))).toBe("NOT_FOUND");
+      expect(await listCallbackDeliveries(database.db, { actor: stranger })).toEqual([]);
+      expect(await codeOf(resend(admin, "cbk_missing"))).toBe("NOT_FOUND");
+      expect(
+        await database.db.callbackDelivery.findUniqueOrThrow({ where: { id: failed.id } }),
+      ).toMatchObject({ status: "FAILED", attempts: 1 });
+
+      expect(await codeOf(resend(admin, failed.id))).toBe("OK");
+      expect(
+        await database.db.callbackDelivery.findUniqueOrThrow({ where: { id: failed.id } }),
+      ).toMatchObject({ status: "PENDING", attempts: 0 });
     });
   });
 });

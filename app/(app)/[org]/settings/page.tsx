@@ -2,6 +2,7 @@ import { Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiKeysPanel } from "@/components/settings/api-keys-panel";
+import { CallbackDeliveries } from "@/components/settings/callback-deliveries";
 import { CallbacksPanel } from "@/components/settings/callbacks-panel";
 import { GithubPanel } from "@/components/settings/github-panel";
 import { IntakeRulesPanel } from "@/components/settings/intake-rules-panel";
@@ -16,6 +17,7 @@ import { getModelRouting } from "@/lib/agents/get-model-routing";
 import { listApiKeys } from "@/lib/api-keys/list-api-keys";
 import { requireOrgContext } from "@/lib/auth/org-context";
 import { getCallbackConfig } from "@/lib/callbacks/get-callback-config";
+import { listCallbackDeliveries } from "@/lib/callbacks/list-callback-deliveries";
 import { db } from "@/lib/db/client";
 import { appUrl, githubAppEnabled } from "@/lib/env";
 import { listGithubRepositories } from "@/lib/github/list-github-repositories";
@@ -40,14 +42,16 @@ export default async function SettingsPage({
   const { org: orgSlug } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
   const { members, invitations } = await listMembers(db(), { actor });
-  const [apiKeys, intakeRules, callbacks, modelRouting] = await Promise.all([
+  const canManage = can(actor.role, "manage");
+  const [apiKeys, intakeRules, callbacks, modelRouting, deliveries] = await Promise.all([
     listApiKeys(db(), { actor }),
     listIntakeRules(db(), { actor }),
     getCallbackConfig(db(), { actor }),
     getModelRouting(db(), { actor }),
+    // Callback URLs often carry a token: admins and owners only.
+    canManage ? listCallbackDeliveries(db(), { actor }) : null,
   ]);
   const now = new Date();
-  const canManage = can(actor.role, "manage");
   const runners = await listRunners(db(), { actor });
   // Nobody can hand out a role above their own (the domain enforces it too).
   const assignableRoles = roles.filter((r) => roleAtLeast(actor.role, r));
@@ -292,6 +296,32 @@ export default async function SettingsPage({
             signingSecret={callbacks.signingSecret}
             allowedHosts={callbacks.allowedHosts}
           />
+          <h3 id="callback-deliveries" className="mt-3 font-medium text-sm">
+            Recent deliveries
+          </h3>
+          {deliveries ? (
+            <CallbackDeliveries
+              deliveries={deliveries.map((d) => {
+                const when = d.deliveredAt ?? d.createdAt;
+                return {
+                  id: d.id,
+                  ticket: d.ticket,
+                  url: d.url,
+                  status: d.status,
+                  attempts: d.attempts,
+                  lastError: d.lastError,
+                  whenLabel: dateTimeFormat.format(when),
+                  whenIso: when.toISOString(),
+                  nextAttemptLabel:
+                    d.status === "PENDING" ? dateTimeFormat.format(d.nextAttemptAt) : null,
+                };
+              })}
+            />
+          ) : (
+            <p className="text-muted-foreground text-sm">
+              Admins and owners can see deliveries and send them again.
+            </p>
+          )}
         </section>
       </main>
     </>
