@@ -48,6 +48,9 @@ export interface ClaimedTask {
  * exact for every writer; so a claim is one statement that takes the lowest tags
  * from one small partial index, skipping rows another claimer holds (SKIP
  * LOCKED), and its cost does not grow with the number of organizations or tasks.
+ * It takes each candidate's organization row as it goes and skips organizations
+ * another transaction is changing this instant: a claim never waits, so one
+ * organization's long transaction holds up no one else's work.
  * A gate trigger counts each claim on the organization's latest row and refuses
  * one the plan does not allow at that moment (two claims raced past a change):
  * the task stays queued, out of line, and is not returned.
@@ -110,9 +113,10 @@ async function claimFromLine(
       FROM "Task" q
       WHERE q."queueTag" IS NOT NULL
         AND (q."notBefore" IS NULL OR q."notBefore" <= ${now}::timestamptz)
+        AND trellis_claim_org(q."orgId")
       ORDER BY q."queueTag", q.id
       LIMIT ${limit}
-      FOR UPDATE OF q SKIP LOCKED
+      FOR NO KEY UPDATE OF q SKIP LOCKED
     ) line
     WHERE t.id = line.id
     RETURNING t.id, t."orgId", t."projectId", t."specId", t.key, t.title, t.attempts,

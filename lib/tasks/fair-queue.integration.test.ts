@@ -5,7 +5,7 @@ import { billingPeriod, blockingStatuses, planOrder, plans } from "@/lib/billing
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { SubscriptionStatus } from "@/lib/generated/prisma/enums";
 import { claimTasks } from "./claim-tasks";
-import { completeTask } from "./finish-task";
+import { completeTask, failTask } from "./finish-task";
 import { createTaskScope, createTasks } from "./testing/task-fixtures";
 
 let database: TestDatabase;
@@ -84,6 +84,23 @@ describe("the fair queue", () => {
     const [first, second] = await createTasks(db(), scope, 2);
     await db().task.update({ where: { id: first! }, data: { status: "CANCELLED" } });
     expect((await claimTasks(db(), { workerId: "w" })).map((task) => task.id)).toEqual([second]);
+  });
+
+  it("lets an organization's other tasks run while the first backs off after a failure", async () => {
+    const scope = await createTaskScope(db(), { plan: "FREE" });
+    const [first, second] = await createTasks(db(), scope, 2);
+    const [claimed] = await claimTasks(db(), { workerId: "w" });
+    expect(claimed!.id).toBe(first);
+    await failTask(db(), { taskId: first!, workerId: "w", error: "flaky", retryable: true });
+    const backoff = (await db().task.findUniqueOrThrow({ where: { id: first! } })).notBefore!;
+    expect(backoff.getTime()).toBeGreaterThan(Date.now());
+    // Its one agent is not held for the task that waits: the next one starts.
+    expect((await claimTasks(db(), { workerId: "w" })).map((task) => task.id)).toEqual([second]);
+    await completeTask(db(), { taskId: second!, workerId: "w" });
+    // Once the backoff is over, the first is back in line and runs again.
+    const later = new Date(backoff.getTime() + 1);
+    const again = await claimTasks(db(), { workerId: "w", now: later });
+    expect(again.map((task) => task.id)).toEqual([first]);
   });
 
   it("leaves tasks of a project pinned to runners to them, and takes them again once unpinned", async () => {

@@ -382,9 +382,14 @@ describe("the scheduler's counters", () => {
         where: { orgId: org.id, status: { in: ["RUNNING", "VERIFYING"] } },
       });
       expect({ queued: org.queuedTasks, active: org.activeTasks }).toEqual({ queued, active });
-      // In line: the first of its queued tasks, as many as it may start now, tags in rank order.
+      // In line: the first of its queued tasks not backing off, as many as it may start now,
+      // tags in rank order.
       const inQueue = await db().task.findMany({
-        where: { orgId: org.id, status: "QUEUED" },
+        where: {
+          orgId: org.id,
+          status: "QUEUED",
+          OR: [{ notBefore: null }, { notBefore: { lte: new Date() } }],
+        },
         orderBy: [{ rank: "asc" }, { createdAt: "asc" }, { id: "asc" }],
         select: { queueTag: true },
       });
@@ -392,6 +397,15 @@ describe("the scheduler's counters", () => {
       const inLine = inQueue.slice(0, room);
       expect(inLine.every((task) => task.queueTag !== null)).toBe(true);
       expect(inQueue.slice(room).every((task) => task.queueTag === null)).toBe(true);
+      const backingOff = await db().task.count({
+        where: {
+          orgId: org.id,
+          status: "QUEUED",
+          notBefore: { gt: new Date() },
+          queueTag: { not: null },
+        },
+      });
+      expect(backingOff).toBe(0);
       const tags = inLine.map((task) => task.queueTag!);
       expect(tags).toEqual([...tags].sort((a, b) => a - b));
     }

@@ -54,12 +54,12 @@ $$;
 -- ends. Runs are this period's Run rows (periodRuns) plus tasks claimed whose Run row is not
 -- written yet; the second is counted only near the limit (it is at most activeTasks).
 CREATE FUNCTION trellis_queue_room(o "Organization", at timestamptz,
-  OUT room integer, OUT runs_left integer, OUT period_end timestamptz)
+  OUT room integer, OUT agents integer, OUT runs_left integer, OUT period_end timestamptz)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   period timestamptz := trellis_billing_period(at);
-  agents integer := trellis_agent_cap(o.plan) - o."activeTasks";
 BEGIN
+  agents := trellis_agent_cap(o.plan) - o."activeTasks";
   period_end := period + interval '1 month';
   runs_left := trellis_run_cap(o.plan)
     - CASE WHEN o."periodStart" = period THEN o."periodRuns" ELSE 0 END;
@@ -78,10 +78,13 @@ END
 $$;
 
 -- Makes organization `org_id`'s line its first `room` queued tasks (rank, age, id; not pinned to
--- runners), with tags in that order. Writes only what changes: a task joining takes a tag
+-- runners, not backing off), with tags in that order. Writes only what changes: a task joining takes a tag
 -- between its neighbours', or, at the end, max(clock, virtual time) (the lowest tag of a task
 -- claimable now; with none, the highest clock). Rows another transaction holds are left alone
--- (SKIP LOCKED): never a wait, so never a deadlock with a claim; the gate corrects any excess.
+-- (SKIP LOCKED, and NO KEY: a row referenced by an insert in flight is not held): never a wait,
+-- so never a deadlock with a claim; the gate corrects any excess, and a row left out this way is
+-- retried by the next trellis_queue_wake, as are tasks whose backoff ends and, when the month's
+-- runs are what limits the organization, the next month (queueWakeAt: the earliest of those).
 -- `skip_task` is the row the caller is updating (a BEFORE trigger may not update it again).
 CREATE FUNCTION trellis_queue_refill(org_id text, at timestamptz, skip_task text DEFAULT NULL)
 RETURNS void
@@ -102,6 +105,7 @@ DECLARE
   clock double precision;
   tag double precision;
   wake_at timestamptz;
+  skipped boolean := false;
 BEGIN
   SELECT * INTO o FROM "Organization" WHERE id = org_id FOR NO KEY UPDATE;
   IF NOT FOUND THEN
@@ -114,6 +118,7 @@ BEGIN
     SELECT q.id, q."queueTag", row_number() OVER (ORDER BY q.rank, q."createdAt", q.id) AS k
     FROM "Task" q
     WHERE q."orgId" = org_id AND q.status = 'QUEUED' AND q.id IS DISTINCT FROM skip_task
+      AND (q."notBefore" IS NULL OR q."notBefore" <= at)
       AND NOT EXISTS (
         SELECT 1 FROM "Project" p WHERE p.id = q."projectId" AND cardinality(p."runnerLabels") > 0)
     ORDER BY q.rank, q."createdAt", q.id
@@ -126,7 +131,11 @@ BEGIN
     SELECT q.id FROM "Task" q
     WHERE q."orgId" = org_id AND q."queueTag" IS NOT NULL AND q.id <> ALL (ids)
       AND q.id IS DISTINCT FROM skip_task
-    FOR UPDATE SKIP LOCKED);
+    FOR NO KEY UPDATE SKIP LOCKED);
+  skipped := EXISTS (
+    SELECT 1 FROM "Task" q
+    WHERE q."orgId" = org_id AND q."queueTag" IS NOT NULL AND q.id <> ALL (ids)
+      AND q.id IS DISTINCT FROM skip_task);
 
   -- Tags already in rank order stay; the rest are (re)placed between them.
   n := cardinality(ids);
@@ -172,31 +181,49 @@ BEGIN
       END IF;
       UPDATE "Task" SET "queueTag" = tag
       WHERE id = (SELECT q.id FROM "Task" q WHERE q.id = ids[i + k] AND q.status = 'QUEUED'
-                  FOR UPDATE SKIP LOCKED);
+                  FOR NO KEY UPDATE SKIP LOCKED);
+      IF NOT FOUND THEN
+        skipped := true;
+      END IF;
     END LOOP;
     i := j;
   END LOOP;
 
-  -- Out of runs: back in line when the month ends (trellis_queue_wake).
-  wake_at := CASE WHEN line.runs_left <= 0 THEN line.period_end END;
+  wake_at := LEAST(
+    CASE WHEN line.runs_left < line.agents THEN line.period_end END,
+    (SELECT min(q."notBefore") FROM "Task" q
+     WHERE q."orgId" = org_id AND q.status = 'QUEUED' AND q."notBefore" > at),
+    CASE WHEN skipped THEN clock_timestamp() END);
   IF clock IS DISTINCT FROM o."queueClock" OR wake_at IS DISTINCT FROM o."queueWakeAt" THEN
     UPDATE "Organization" SET "queueClock" = clock, "queueWakeAt" = wake_at WHERE id = org_id;
   END IF;
 END
 $$;
 
+-- The claim's test for each candidate (lib/tasks/claim-tasks.ts): takes its organization's row,
+-- or says no when another transaction is changing it this instant (SKIP LOCKED, so a claim never
+-- waits). A function, not a locking sub-select, so that its second task of the same organization
+-- in one claim finds the row this claim already holds, rather than skipping it.
+CREATE FUNCTION trellis_claim_org(org_id text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  PERFORM 1 FROM "Organization" WHERE id = org_id FOR NO KEY UPDATE SKIP LOCKED;
+  RETURN FOUND;
+END
+$$;
+
 -- A task leaving the queue leaves the line. Leaving it for RUNNING or VERIFYING is a claim: the
 -- gate counts it on the organization's latest row if the plan allows it now; if not, the task
 -- stays queued, out of line (the update leaves it otherwise unchanged, and the claim does not
--- return it), until there is room again. If another transaction is changing the organization,
--- the claim waits for it a moment (250 ms) and no longer: then it skips the task, which keeps its
--- place. Well under deadlock_timeout, so claims never deadlock, with each other or anything.
+-- return it), until there is room again. The claim has locked the organization's row already
+-- (claim-tasks.ts, runners: claim-runner-task.ts); any other writer that finds it held by
+-- another transaction skips the task, which keeps its place: claims never wait, so never
+-- deadlock. A project pinned to runners since the task joined the line keeps it for them.
 CREATE OR REPLACE FUNCTION trellis_task_leaves_queue() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   o "Organization";
   line record;
-  saved_timeout text;
 BEGIN
   NEW."queueTag" := NULL;
   IF NEW.status NOT IN ('RUNNING', 'VERIFYING') THEN
@@ -204,20 +231,14 @@ BEGIN
   END IF;
   SELECT * INTO o FROM "Organization" WHERE id = NEW."orgId" FOR NO KEY UPDATE SKIP LOCKED;
   IF NOT FOUND THEN
-    saved_timeout := current_setting('lock_timeout');
-    PERFORM set_config('lock_timeout', '250ms', true);
-    BEGIN
-      SELECT * INTO o FROM "Organization" WHERE id = NEW."orgId" FOR NO KEY UPDATE;
-    EXCEPTION WHEN lock_not_available THEN
-      o := NULL;
-    END;
-    PERFORM set_config('lock_timeout', saved_timeout, true);
-    IF o.id IS NULL THEN
-      RETURN NULL;
-    END IF;
+    RETURN NULL;
   END IF;
   line := trellis_queue_room(o, coalesce(NEW."startedAt", clock_timestamp()));
-  IF line.room <= 0 THEN
+  IF line.room <= 0 OR (
+    OLD."queueTag" IS NOT NULL
+    AND EXISTS (SELECT 1 FROM "Project" p
+                WHERE p.id = NEW."projectId" AND cardinality(p."runnerLabels") > 0)
+  ) THEN
     IF line.runs_left <= 0 AND o."queueWakeAt" IS DISTINCT FROM line.period_end THEN
       UPDATE "Organization" SET "queueWakeAt" = line.period_end WHERE id = o.id;
     END IF;
@@ -241,18 +262,25 @@ CREATE TRIGGER "Task_leaves_queue" BEFORE UPDATE OF status ON "Task"
   FOR EACH ROW WHEN (OLD.status = 'QUEUED' AND NEW.status <> 'QUEUED')
   EXECUTE FUNCTION trellis_task_leaves_queue();
 
--- A queued task whose rank changes is placed again.
-CREATE FUNCTION trellis_task_rank_changes() RETURNS trigger
+-- A queued task whose rank changes is placed again. Only if its organization's row is free this
+-- instant: a rank change never waits for it (renumbering every rank of an organization while a
+-- finishing task queues its dependents would deadlock); otherwise the next refill of that
+-- organization puts the line back in rank order.
+CREATE FUNCTION trellis_task_rank_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  NEW."queueTag" := NULL;
-  RETURN NEW;
+  PERFORM 1 FROM "Organization" WHERE id = NEW."orgId" FOR NO KEY UPDATE SKIP LOCKED;
+  IF FOUND THEN
+    UPDATE "Task" SET "queueTag" = NULL WHERE id = NEW.id AND "queueTag" IS NOT NULL;
+    PERFORM trellis_queue_refill(NEW."orgId", clock_timestamp());
+  END IF;
+  RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER "Task_rank_changes" BEFORE UPDATE OF rank ON "Task"
+CREATE TRIGGER "Task_rank_changed" AFTER UPDATE OF rank ON "Task"
   FOR EACH ROW WHEN (NEW.status = 'QUEUED' AND OLD.status = 'QUEUED' AND OLD.rank IS DISTINCT FROM NEW.rank)
-  EXECUTE FUNCTION trellis_task_rank_changes();
+  EXECUTE FUNCTION trellis_task_rank_changed();
 
 -- Refills the line of the organization named by the row's column TG_ARGV[0] (orgId, or id).
 CREATE FUNCTION trellis_queue_refill_row() RETURNS trigger
@@ -262,10 +290,6 @@ BEGIN
   RETURN NULL;
 END
 $$;
-
-CREATE TRIGGER "Task_rank_changed" AFTER UPDATE OF rank ON "Task"
-  FOR EACH ROW WHEN (NEW.status = 'QUEUED' AND OLD.status = 'QUEUED' AND OLD.rank IS DISTINCT FROM NEW.rank)
-  EXECUTE FUNCTION trellis_queue_refill_row('orgId');
 
 -- The counters (the gate counts claims itself), and the line when its room or its tasks change.
 CREATE OR REPLACE FUNCTION trellis_task_counts() RETURNS trigger
@@ -355,17 +379,30 @@ FROM (
 WHERE r."orgId" = o.id;
 SELECT trellis_queue_refill(id, now()) FROM "Organization" WHERE "queuedTasks" > 0;
 
--- Organizations whose month of runs has ended by `at` get their line back; how many.
+-- Organizations whose queueWakeAt has come by `at` (a task's backoff ended, a new month of runs,
+-- a row a refill had to leave) get their line made again; how many.
 CREATE FUNCTION trellis_queue_wake(at timestamptz) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
   org text;
   woken integer := 0;
 BEGIN
-  FOR org IN SELECT id FROM "Organization" WHERE "queueWakeAt" <= at ORDER BY id LOOP
+  -- One another transaction holds is left for the next call: a claim never waits here either.
+  FOR org IN SELECT id FROM "Organization" WHERE "queueWakeAt" <= at ORDER BY id
+             FOR NO KEY UPDATE SKIP LOCKED LOOP
     PERFORM trellis_queue_refill(org, at);
     woken := woken + 1;
   END LOOP;
   RETURN woken;
 END
 $$;
+
+-- A claim the gate refuses rewrites the row unchanged (still QUEUED): that is not a task becoming
+-- claimable, so it must not wake the runners (lib/runners/queue-signal.ts).
+DROP TRIGGER "Task_notify_queued" ON "Task";
+CREATE TRIGGER "Task_notify_queued" AFTER INSERT ON "Task"
+  FOR EACH ROW WHEN (NEW.status = 'QUEUED')
+  EXECUTE FUNCTION trellis_notify_task_queued();
+CREATE TRIGGER "Task_notify_requeued" AFTER UPDATE OF status ON "Task"
+  FOR EACH ROW WHEN (NEW.status = 'QUEUED' AND OLD.status IS DISTINCT FROM NEW.status)
+  EXECUTE FUNCTION trellis_notify_task_queued();
