@@ -27,6 +27,8 @@ ALTER TABLE "Task" ADD COLUMN     "queueTag" DOUBLE PRECISION;
 -- In line: tag set (only ever on QUEUED tasks; the gate below clears it when a task leaves).
 CREATE INDEX "Task_queue_line_idx" ON "Task"("queueTag", "id") WHERE "queueTag" IS NOT NULL;
 CREATE INDEX "Task_queue_line_org_idx" ON "Task"("orgId") WHERE "queueTag" IS NOT NULL;
+-- The virtual time when nothing is in line: the highest clock (trellis_queue_refill).
+CREATE INDEX "Organization_queueClock_idx" ON "Organization"("queueClock");
 CREATE INDEX "Organization_queueWakeAt_idx" ON "Organization"("queueWakeAt") WHERE "queueWakeAt" IS NOT NULL;
 
 -- Plan limits as lib/billing/plans.ts has them (lib/tasks/fair-queue.integration.test.ts
@@ -204,8 +206,10 @@ $$;
 -- or says no when another transaction is changing it this instant (SKIP LOCKED, so a claim never
 -- waits). A function, not a locking sub-select, so that its second task of the same organization
 -- in one claim finds the row this claim already holds, rather than skipping it.
+-- COST: the planner must see it as dear, so that it reads the line in index order and stops at the
+-- LIMIT rather than testing (and locking) every organization with a task in line.
 CREATE FUNCTION trellis_claim_org(org_id text) RETURNS boolean
-LANGUAGE plpgsql VOLATILE AS $$
+LANGUAGE plpgsql VOLATILE COST 10000 AS $$
 BEGIN
   PERFORM 1 FROM "Organization" WHERE id = org_id FOR NO KEY UPDATE SKIP LOCKED;
   RETURN FOUND;
