@@ -1,13 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import { type ModelChoice, taskModel } from "@/lib/agents/models";
-import { AppError } from "@/lib/api/app-error";
-import { assertCanStartWork } from "@/lib/billing/assert-can-start-work";
-import { planLimits } from "@/lib/billing/plans";
 import type { Db } from "@/lib/db/client";
 import { startRun } from "@/lib/execution/start-run";
 import { integrationBranchOf, taskBranchOf } from "@/lib/execution/task-branches";
-import type { Plan } from "@/lib/generated/prisma/enums";
 import { enforceSpecBudget } from "@/lib/specs/enforce-spec-budget";
 import type { AuthenticatedRunner } from "./authenticate-runner";
 import { waitForQueuedTask, wakeOne } from "./queue-signal";
@@ -91,22 +87,11 @@ async function tryClaim(
   leaseMs: number,
 ): Promise<RunnerAssignment | null> {
   const claimed = await db.$transaction(async (tx) => {
-    // The organization's row serialises its claims, so its agent limit holds exactly.
-    const [org] = await tx.$queryRaw<{ plan: string; activeTasks: number }[]>`
-      SELECT plan::text AS plan, "activeTasks" FROM "Organization"
-      WHERE id = ${runner.orgId} FOR NO KEY UPDATE`;
+    // Held for the rest of the claim, so the queue's gate (migration fair_queue), which checks
+    // the plan's limits (agents, runs this month, payment) as it counts the claim, finds it ours.
+    const [org] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Organization" WHERE id = ${runner.orgId} FOR NO KEY UPDATE`;
     if (!org) return null;
-    if (org.activeTasks >= planLimits(org.plan as Plan).concurrentAgents) return null;
-    // Payment overdue or this month's runs used up: nothing starts (the same rule as the
-    // built-in runner's claim and every domain function that starts work).
-    const refused = await assertCanStartWork(tx, { orgId: runner.orgId }).then(
-      () => false,
-      (error: unknown) => {
-        if (error instanceof AppError && error.code === "LIMIT_REACHED") return true;
-        throw error;
-      },
-    );
-    if (refused) return null;
     const [pick] = await tx.$queryRaw<{ id: string }[]>`
       SELECT t.id FROM "Task" t
       JOIN "Project" p ON p.id = t."projectId"
@@ -140,7 +125,7 @@ async function tryClaim(
         org: { select: { settings: true } },
       },
     });
-    // The queue's gate refused it (the plan's limits changed since the check above): not ours.
+    // Refused by the gate: the plan allows no more right now; the task stays queued.
     if (task.status !== "RUNNING") return null;
     const integrationBranch = integrationBranchOf(task.spec);
     const taskBranch = taskBranchOf(task.spec, task.key);

@@ -26,6 +26,7 @@ import { createProject } from "@/lib/projects/create-project";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { claimTasks } from "@/lib/tasks/claim-tasks";
 import { requeueStaleTasks } from "@/lib/tasks/requeue-stale-tasks";
+import { createTaskScope, createTasks } from "@/lib/tasks/testing/task-fixtures";
 import { errorReply, startFakeAnthropic } from "@/lib/testing/fake-anthropic";
 import { makeGitRepo } from "@/lib/testing/git-repo";
 import { type RouteServer, startRouteServer } from "@/lib/testing/route-server";
@@ -339,6 +340,31 @@ describe("self-hosted runner", () => {
     await cancelTask(db, { actor, taskId: assignment.task.id });
     expect((await db.task.findFirstOrThrow({ where: { specId } })).status).toBe("CANCELLED");
     await updateModelRouting(db, { actor, input: { models: {} } });
+  });
+
+  it("gets nothing while its organization runs as many agents as its plan allows, and the task once one stops", async () => {
+    const { specId } = await pinnedGraph("");
+    // Pro runs five at once: five tasks of another project already running.
+    const busy = await createTaskScope(db, { orgId: actor.orgId, name: "Busy" });
+    const running = await createTasks(db, busy, 5, { status: "RUNNING" });
+    const claim = () =>
+      fetch(`${server.url}/api/runner/v1/claim`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ waitMs: 0 }),
+      });
+    expect((await claim()).status).toBe(204);
+    expect((await db.task.findFirstOrThrow({ where: { specId } })).status).toBe("QUEUED");
+    await db.task.update({ where: { id: running[0]! }, data: { status: "DONE" } });
+    const response = await claim();
+    expect(response.status).toBe(200);
+    const assignment = (await response.json()) as RunnerAssignment;
+    expect((await db.task.findUniqueOrThrow({ where: { id: assignment.task.id } })).specId).toBe(
+      specId,
+    );
+    // Nobody runs them: out of the way of the next test.
+    await cancelTask(db, { actor, taskId: assignment.task.id });
+    await db.task.deleteMany({ where: { id: { in: running } } });
   });
 
   it("a runner of another organization cannot claim, read or write this organization's tasks; a revoked token is refused", async () => {
