@@ -198,6 +198,10 @@ export function describeActivity(event: DescribableActivity): string {
     }
     case "ticket.callback_resent":
       return `${who} sent the callback for ${ticketRef(event)} again`;
+    case "ticket.callback_delivered":
+      return `The callback for ${ticketRef(event)} was delivered`;
+    case "ticket.callback_failed":
+      return `The callback for ${ticketRef(event)} failed${text(d, "error") ? `: ${text(d, "error")}` : ""}`;
     case "spec.created":
       return `${who} opened a spec for ${ticketRef(event)}${inProject}`;
     case "spec.started":
