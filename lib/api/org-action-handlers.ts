@@ -182,8 +182,10 @@ export const orgActionHandlers = {
     updateCallbackHosts(db, { actor, input }),
   rotateCallbackSecret: (db: Db, actor: Actor, _input: Record<string, never>) =>
     rotateCallbackSecret(db, { actor }),
-  resendCallbackDelivery: (db: Db, actor: Actor, input: ResendCallbackDeliveryInput) =>
-    resendCallbackDelivery(db, { actor, input }),
+  resendCallbackDelivery: async (db: Db, actor: Actor, input: ResendCallbackDeliveryInput) => {
+    const d = await resendCallbackDelivery(db, { actor, input });
+    return { id: d.id, status: d.status };
+  },
   updateModelRouting: (db: Db, actor: Actor, input: UpdateModelRoutingInput) =>
     updateModelRouting(db, { actor, input }),
   // The board: drag-and-drop (and its keyboard menu) between columns and within one.

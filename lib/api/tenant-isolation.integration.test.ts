@@ -5,6 +5,7 @@ import { listActivity } from "@/lib/activity/list-activity";
 import { AppError } from "@/lib/api/app-error";
 import { type OrgActionName, orgActionHandlers } from "@/lib/api/org-action-handlers";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
+import { resendCallbackDelivery } from "@/lib/callbacks/resend-callback-delivery";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { exportRunTrace } from "@/lib/execution/export-run-trace";
 import { getRun } from "@/lib/execution/get-run";
@@ -318,6 +319,8 @@ describe("tenant isolation and roles", () => {
       listRunLogs(database.db, { actor: stranger.actor, input: { runId } }),
     "api/v1/runs/[runId]/trace": () =>
       listRunTraceEvents(database.db, { actor: stranger.actor, input: { runId } }),
+    "api/v1/callback-deliveries/[deliveryId]/resend": () =>
+      resendCallbackDelivery(database.db, { actor: stranger.actor, input: { deliveryId } }),
     // The palette's search and the timeline's pages: the only id is the organization's slug.
     "(app)/[org]/search": () =>
       getActor(database.db, { userId: stranger.user.id, orgSlug: owner.org.slug }),
