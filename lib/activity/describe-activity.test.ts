@@ -85,6 +85,18 @@ describe("describeActivity", () => {
     ).toBe("The callback for ticket #3 Add search failed: The receiver answered 410");
   });
 
+  it("tells an uninstall on GitHub from a disconnect in Settings", () => {
+    const data = { account: "acme", installationId: 7 };
+    expect(
+      describeActivity(
+        event({ type: "github.uninstalled", actorKind: "GITHUB", actor: null, data }),
+      ),
+    ).toBe("The GitHub App was uninstalled from acme");
+    expect(describeActivity(event({ type: "github.uninstalled", data }))).toBe(
+      "Ada disconnected the GitHub account acme",
+    );
+  });
+
   it("falls back to the number and title recorded in the event", () => {
     const sentence = describeActivity(
       event({ type: "ticket.created", data: { number: 7, title: "Fix login" } }),

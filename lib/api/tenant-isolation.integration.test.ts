@@ -62,6 +62,7 @@ describe("tenant isolation and roles", () => {
   let runId: string;
   let taskId2: string;
   let deliveryId: string;
+  let githubInstallationId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -128,6 +129,17 @@ describe("tenant isolation and roles", () => {
         },
       })
     ).id;
+    // Found (or not) before GitHub is asked: this test configures no GitHub App.
+    githubInstallationId = (
+      await database.db.githubInstallation.create({
+        data: {
+          orgId: owner.org.id,
+          installationId: 4242n,
+          accountLogin: "acme",
+          accountType: "Organization",
+        },
+      })
+    ).id;
   });
   afterAll(async () => {
     await database?.drop();
@@ -172,6 +184,7 @@ describe("tenant isolation and roles", () => {
     updateCallbackHosts: () => ({ hosts: ["hooks.internal"] }), // no foreign id: the caller's settings
     rotateCallbackSecret: () => ({}), // no foreign id
     resendCallbackDelivery: () => ({ deliveryId }),
+    disconnectGithubInstallation: () => ({ installationId: githubInstallationId }),
     updateModelRouting: () => ({ models: { coder: { model: "claude-sonnet-5-5" } } }), // no foreign id
     moveTask: () => ({ taskId, to: "QUEUED" }),
     reorderTask: () => ({ taskId, aboveId: taskId2 }),
@@ -233,6 +246,7 @@ describe("tenant isolation and roles", () => {
     expect(
       await database.db.callbackDelivery.findUniqueOrThrow({ where: { id: deliveryId } }),
     ).toMatchObject({ status: "FAILED", attempts: 8 });
+    expect(await database.db.githubInstallation.count({ where: { orgId: owner.org.id } })).toBe(1);
   });
 
   it("hides another organization's rows from every read", async () => {
