@@ -1,6 +1,7 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { type FakeGithubApi, startFakeGithubApi } from "../lib/testing/fake-github-api";
 import { fakeGithubApp } from "../playwright.config";
+import { expectNoSeriousViolations } from "./axe";
 import { orgIdOf, withE2eDb } from "./db";
 import { signUp, tabTo, unique, waitForHydration } from "./fixtures";
 
@@ -91,6 +92,7 @@ test("the Settings page shows a connected GitHub installation and its repositori
   await page.keyboard.press("Enter");
   const dialog = page.getByRole("dialog", { name: `Disconnect ${login}?` });
   await expect(dialog).toBeVisible();
+  await expectNoSeriousViolations(page, "settings with the disconnect dialog open");
   const confirm = dialog.getByRole("button", { name: "Disconnect", exact: true });
   await tabTo(page, confirm, 5);
   await page.keyboard.press("Enter");
