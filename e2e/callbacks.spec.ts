@@ -99,9 +99,68 @@ test("an owner sees a failed callback and sends it again from the keyboard; it a
       .digest("base64");
     expect(headers["webhook-signature"]).toBe(`v1,${expected}`);
     expect(JSON.parse(body)).toMatchObject({ type: "ticket.done" });
-    await page.reload();
+    // The open page shows the outcome without a reload: the worker's delivery is announced.
     await expect(row.getByText("Delivered", { exact: true })).toBeVisible();
     await expect(row.getByRole("cell", { name: "1", exact: true })).toBeVisible();
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+test("a delivery that fails in the background shows as failed on the open Settings page", async ({
+  page,
+}) => {
+  // A receiver that has gone away for good: 410 is not retried.
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(410).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/hooks/gone`;
+  try {
+    const { orgSlug } = await signUp(page, { name: "Grace Callbacks" });
+    const deliveryId = await withE2eDb(async (db) => {
+      const orgId = await orgIdOf(db, orgSlug);
+      await db.$executeRaw`UPDATE "Organization" SET settings = settings || ${JSON.stringify({ allowedCallbackHosts: ["127.0.0.1"] })}::jsonb WHERE id = ${orgId}`;
+      const { projectId } = await createTaskScope(db, { orgId, name: "Hooks" });
+      const ticket = await db.ticket.create({
+        data: { orgId, projectId, number: 1, title: "Rotate certificates", callbackUrl: url },
+      });
+      // Queued, but not due until the page is open (so the worker cannot settle it first).
+      const delivery = await db.callbackDelivery.create({
+        data: {
+          orgId,
+          ticketId: ticket.id,
+          url,
+          payload: { type: "ticket.done", data: { ticket_id: ticket.id } },
+          nextAttemptAt: new Date(Date.now() + 24 * 60 * 60_000),
+        },
+      });
+      return delivery.id;
+    });
+
+    await page.goto(`/${orgSlug}/settings`);
+    await waitForHydration(page);
+    const row = page
+      .getByRole("table", { name: "Recent deliveries" })
+      .getByRole("row")
+      .filter({ hasText: "Rotate certificates" });
+    await expect(row.getByText("Pending", { exact: true })).toBeVisible();
+    await expect(row.getByRole("button", { name: /^Send again/ })).toHaveCount(0);
+
+    // Due now: the worker tries it, the receiver refuses it, and the open page follows.
+    await withE2eDb((db) =>
+      db.callbackDelivery.update({
+        where: { id: deliveryId },
+        data: { nextAttemptAt: new Date() },
+      }),
+    );
+    await expect(row.getByText("Failed", { exact: true })).toBeVisible({ timeout: 20_000 });
+    await expect(row.getByText("The receiver answered 410")).toBeVisible();
+    await expect(
+      row.getByRole("button", { name: "Send again: the callback for ticket #1" }),
+    ).toBeVisible();
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

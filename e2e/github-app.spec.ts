@@ -1,8 +1,9 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { type FakeGithubApi, startFakeGithubApi } from "../lib/testing/fake-github-api";
 import { fakeGithubApp } from "../playwright.config";
+import { expectNoSeriousViolations } from "./axe";
 import { orgIdOf, withE2eDb } from "./db";
-import { signUp, unique } from "./fixtures";
+import { signUp, tabTo, unique, waitForHydration } from "./fixtures";
 
 /*
  * Connecting GitHub as an admin meets it: Settings -> "Connect GitHub" -> GitHub's install page
@@ -53,7 +54,7 @@ test("the Settings page shows a connected GitHub installation and its repositori
   const section = githubSection(page);
   await expect(section.getByText("No GitHub account connected")).toBeVisible();
 
-  const { login } = installOnGithub(["shop", "docs"]);
+  const { id, login } = installOnGithub(["shop", "docs"]);
   await section.getByRole("link", { name: "Connect GitHub" }).click();
 
   // Through GitHub's install page (with the signed state) and the setup callback, back to Settings.
@@ -82,6 +83,32 @@ test("the Settings page shows a connected GitHub installation and its repositori
       .getByRole("list", { name: `Repositories of ${login}` })
       .getByRole("link"),
   ).toHaveCount(2);
+
+  // Disconnected from the keyboard, after a confirmation: the app is uninstalled on GitHub and
+  // the account and its repositories leave Settings.
+  await waitForHydration(page);
+  const disconnect = githubSection(page).getByRole("button", { name: `Disconnect ${login}` });
+  await tabTo(page, disconnect, 120);
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: `Disconnect ${login}?` });
+  await expect(dialog).toBeVisible();
+  await expectNoSeriousViolations(page, "settings with the disconnect dialog open");
+  const confirm = dialog.getByRole("button", { name: "Disconnect", exact: true });
+  await tabTo(page, confirm, 5);
+  await page.keyboard.press("Enter");
+  await expect(page.getByText(`${login} disconnected from GitHub`)).toBeVisible();
+  await expect(dialog).toHaveCount(0);
+  await expect(githubSection(page).getByText("No GitHub account connected")).toBeVisible();
+  await expect(
+    githubSection(page).getByRole("list", { name: `Repositories of ${login}` }),
+  ).toHaveCount(0);
+  expect(github.requests).toContainEqual({ method: "DELETE", path: `/app/installations/${id}` });
+  expect(github.hasInstallation(id)).toBe(false);
+
+  // Still gone after a reload.
+  await page.reload();
+  await expect(githubSection(page).getByText("No GitHub account connected")).toBeVisible();
+  await expect(githubSection(page).getByText(login, { exact: true })).toHaveCount(0);
 });
 
 /** The state "Connect GitHub" would send to GitHub for the signed-in user of `page`. */

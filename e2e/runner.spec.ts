@@ -86,6 +86,18 @@ test("a task runs on a self-hosted runner: its log streams into the task page an
     timeout: 60_000,
   });
   await expect(page.getByRole("log", { name: "Run log" })).toContainText("Pushed trellis/");
+  // The run names the agent the runner used (no Anthropic key on this machine: offline), where
+  // the built-in runner's runs name theirs.
+  await page
+    .getByRole("navigation", { name: "Task views" })
+    .getByRole("link", { name: "Cost" })
+    .click();
+  await expect(
+    page.getByRole("main").getByRole("row").filter({ hasText: "#1" }).getByRole("cell", {
+      name: "offline",
+      exact: true,
+    }),
+  ).toBeVisible();
 
   const branches = execFileSync("git", ["-C", remote, "branch", "--list", "trellis/*"], {
     encoding: "utf8",

@@ -8,6 +8,11 @@ import { SchemaFields, typeLabel } from "./schema-fields";
 type Schema = Record<string, unknown>;
 
 const anchorOf = (op: OpenApiOperation) => `op-${op.operationId}`;
+const keysWith: Record<OpenApiOperation["x-required-scope"], string> = {
+  read: "any key",
+  write: "write or admin keys",
+  admin: "admin keys",
+};
 
 function curlOf(base: string, method: string, path: string, op: OpenApiOperation): string {
   const url = `${base}${path.replace(/\{(\w+)\}/g, (_, name: string) => `<${name}>`)}`;
@@ -55,7 +60,7 @@ function OperationView({
         <p className="text-muted-foreground text-xs">
           Needs a key with the{" "}
           <strong className="font-medium text-foreground">{op["x-required-scope"]}</strong> scope
-          {op["x-required-scope"] === "read" ? " (any key)" : " (write or admin keys)"}.
+          {` (${keysWith[op["x-required-scope"]]}).`}
         </p>
       </div>
       {op.description ? <MarkdownText text={op.description} /> : null}

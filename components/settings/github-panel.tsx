@@ -2,6 +2,7 @@ import { GitPullRequest, Lock } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { DisconnectGithub } from "./disconnect-github";
 
 export interface GithubInstallationView {
   id: string;
@@ -100,6 +101,14 @@ export function GithubPanel({
                   <span className="font-medium text-sm">{installation.accountLogin}</span>
                   <Badge variant="muted">{installation.accountType}</Badge>
                   {installation.suspended ? <Badge variant="attention">Suspended</Badge> : null}
+                  {canManage ? (
+                    <div className="ml-auto">
+                      <DisconnectGithub
+                        installationId={installation.id}
+                        accountLogin={installation.accountLogin}
+                      />
+                    </div>
+                  ) : null}
                 </div>
                 {installation.error ? (
                   <p className="text-muted-foreground text-sm">{installation.error}</p>

@@ -66,6 +66,37 @@ describe("describeActivity", () => {
     expect(sentence).toBe("Ada sent the callback for ticket #3 Add search again");
   });
 
+  it("says how a ticket's callback ended", () => {
+    const ticket = { id: "tkt_1", number: 3, title: "Add search" };
+    const base = { actorKind: "SYSTEM", actor: null, ticket };
+    expect(
+      describeActivity(
+        event({ ...base, type: "ticket.callback_delivered", data: { attempts: 2 } }),
+      ),
+    ).toBe("The callback for ticket #3 Add search was delivered");
+    expect(
+      describeActivity(
+        event({
+          ...base,
+          type: "ticket.callback_failed",
+          data: { attempts: 1, error: "The receiver answered 410" },
+        }),
+      ),
+    ).toBe("The callback for ticket #3 Add search failed: The receiver answered 410");
+  });
+
+  it("tells an uninstall on GitHub from a disconnect in Settings", () => {
+    const data = { account: "acme", installationId: 7 };
+    expect(
+      describeActivity(
+        event({ type: "github.uninstalled", actorKind: "GITHUB", actor: null, data }),
+      ),
+    ).toBe("The GitHub App was uninstalled from acme");
+    expect(describeActivity(event({ type: "github.uninstalled", data }))).toBe(
+      "Ada disconnected the GitHub account acme",
+    );
+  });
+
   it("falls back to the number and title recorded in the event", () => {
     const sentence = describeActivity(
       event({ type: "ticket.created", data: { number: 7, title: "Fix login" } }),

@@ -198,6 +198,10 @@ export function describeActivity(event: DescribableActivity): string {
     }
     case "ticket.callback_resent":
       return `${who} sent the callback for ${ticketRef(event)} again`;
+    case "ticket.callback_delivered":
+      return `The callback for ${ticketRef(event)} was delivered`;
+    case "ticket.callback_failed":
+      return `The callback for ${ticketRef(event)} failed${text(d, "error") ? `: ${text(d, "error")}` : ""}`;
     case "spec.created":
       return `${who} opened a spec for ${ticketRef(event)}${inProject}`;
     case "spec.started":
@@ -271,7 +275,10 @@ export function describeActivity(event: DescribableActivity): string {
     case "github.installed":
       return `${who} connected the GitHub account ${text(d, "account") ?? ""}`.trimEnd();
     case "github.uninstalled":
-      return `The GitHub App was uninstalled from ${text(d, "account") ?? "an account"}`;
+      // Uninstalled on GitHub (the webhook), or disconnected by someone from Settings.
+      return event.actorKind === "GITHUB"
+        ? `The GitHub App was uninstalled from ${text(d, "account") ?? "an account"}`
+        : `${who} disconnected the GitHub account ${text(d, "account") ?? ""}`.trimEnd();
     case "github.suspended":
       return `The GitHub App was suspended on ${text(d, "account") ?? "an account"}`;
     case "github.unsuspended":

@@ -21,6 +21,10 @@ import { rotateCallbackSecret } from "@/lib/callbacks/rotate-callback-secret";
 import { updateCallbackHosts } from "@/lib/callbacks/update-callback-hosts";
 import type { Db } from "@/lib/db/client";
 import type { SpecPhase } from "@/lib/generated/prisma/enums";
+import {
+  type DisconnectGithubInstallationInput,
+  disconnectGithubInstallation,
+} from "@/lib/github/disconnect-github-installation";
 import { createIntakeRule } from "@/lib/intake/create-intake-rule";
 import { deleteIntakeRule } from "@/lib/intake/delete-intake-rule";
 import type { CreateIntakeRuleInput, DeleteIntakeRuleInput } from "@/lib/intake/intake-rule-schema";
@@ -182,10 +186,14 @@ export const orgActionHandlers = {
     updateCallbackHosts(db, { actor, input }),
   rotateCallbackSecret: (db: Db, actor: Actor, _input: Record<string, never>) =>
     rotateCallbackSecret(db, { actor }),
-  resendCallbackDelivery: (db: Db, actor: Actor, input: ResendCallbackDeliveryInput) =>
-    resendCallbackDelivery(db, { actor, input }),
+  resendCallbackDelivery: async (db: Db, actor: Actor, input: ResendCallbackDeliveryInput) => {
+    const d = await resendCallbackDelivery(db, { actor, input });
+    return { id: d.id, status: d.status };
+  },
   updateModelRouting: (db: Db, actor: Actor, input: UpdateModelRoutingInput) =>
     updateModelRouting(db, { actor, input }),
+  disconnectGithubInstallation: (db: Db, actor: Actor, input: DisconnectGithubInstallationInput) =>
+    disconnectGithubInstallation(db, { actor, input }),
   // The board: drag-and-drop (and its keyboard menu) between columns and within one.
   moveTask: async (db: Db, actor: Actor, input: MoveTaskInput) => {
     const t = await moveTask(db, { actor, input });

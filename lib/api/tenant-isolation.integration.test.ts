@@ -5,6 +5,7 @@ import { listActivity } from "@/lib/activity/list-activity";
 import { AppError } from "@/lib/api/app-error";
 import { type OrgActionName, orgActionHandlers } from "@/lib/api/org-action-handlers";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
+import { resendCallbackDelivery } from "@/lib/callbacks/resend-callback-delivery";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { exportRunTrace } from "@/lib/execution/export-run-trace";
 import { getRun } from "@/lib/execution/get-run";
@@ -61,6 +62,7 @@ describe("tenant isolation and roles", () => {
   let runId: string;
   let taskId2: string;
   let deliveryId: string;
+  let githubInstallationId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -127,6 +129,17 @@ describe("tenant isolation and roles", () => {
         },
       })
     ).id;
+    // Found (or not) before GitHub is asked: this test configures no GitHub App.
+    githubInstallationId = (
+      await database.db.githubInstallation.create({
+        data: {
+          orgId: owner.org.id,
+          installationId: 4242n,
+          accountLogin: "acme",
+          accountType: "Organization",
+        },
+      })
+    ).id;
   });
   afterAll(async () => {
     await database?.drop();
@@ -171,6 +184,7 @@ describe("tenant isolation and roles", () => {
     updateCallbackHosts: () => ({ hosts: ["hooks.internal"] }), // no foreign id: the caller's settings
     rotateCallbackSecret: () => ({}), // no foreign id
     resendCallbackDelivery: () => ({ deliveryId }),
+    disconnectGithubInstallation: () => ({ installationId: githubInstallationId }),
     updateModelRouting: () => ({ models: { coder: { model: "claude-sonnet-5-5" } } }), // no foreign id
     moveTask: () => ({ taskId, to: "QUEUED" }),
     reorderTask: () => ({ taskId, aboveId: taskId2 }),
@@ -232,6 +246,7 @@ describe("tenant isolation and roles", () => {
     expect(
       await database.db.callbackDelivery.findUniqueOrThrow({ where: { id: deliveryId } }),
     ).toMatchObject({ status: "FAILED", attempts: 8 });
+    expect(await database.db.githubInstallation.count({ where: { orgId: owner.org.id } })).toBe(1);
   });
 
   it("hides another organization's rows from every read", async () => {
@@ -318,6 +333,8 @@ describe("tenant isolation and roles", () => {
       listRunLogs(database.db, { actor: stranger.actor, input: { runId } }),
     "api/v1/runs/[runId]/trace": () =>
       listRunTraceEvents(database.db, { actor: stranger.actor, input: { runId } }),
+    "api/v1/callback-deliveries/[deliveryId]/resend": () =>
+      resendCallbackDelivery(database.db, { actor: stranger.actor, input: { deliveryId } }),
     // The palette's search and the timeline's pages: the only id is the organization's slug.
     "(app)/[org]/search": () =>
       getActor(database.db, { userId: stranger.user.id, orgSlug: owner.org.slug }),

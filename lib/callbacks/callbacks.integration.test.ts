@@ -210,6 +210,18 @@ describe("ticket callbacks", () => {
       status: "DELIVERED",
       attempts: 2,
     });
+    // The outcome is announced once, as activity on the ticket (what refreshes Settings live);
+    // the retry changed no state and announced nothing.
+    const announced = (await listActivity(database.db, { actor: owner.actor, input: {} })).items
+      .filter((e) => e.type.startsWith("ticket.callback_") && e.ticket?.id === ticketId)
+      .map((e) => ({ type: e.type, actorKind: e.actorKind, data: e.data }));
+    expect(announced).toEqual([
+      {
+        type: "ticket.callback_delivered",
+        actorKind: "SYSTEM",
+        data: expect.objectContaining({ deliveryId: queued.id, attempts: 2 }),
+      },
+    ]);
 
     expect(receiver.received).toHaveLength(2);
     const secret = await secretOf();
@@ -280,6 +292,12 @@ describe("ticket callbacks", () => {
       attempts: 1,
       lastError: "The receiver answered 410",
     });
+    const failedEvent = (
+      await listActivity(database.db, { actor: owner.actor, input: {} })
+    ).items.find((e) => e.type === "ticket.callback_failed" && e.ticket?.id === ticketId);
+    expect(failedEvent?.data).toMatchObject({ attempts: 1, error: "The receiver answered 410" });
+    // Every member reads activity; the URL (which may carry a token) is not in it.
+    expect(JSON.stringify(failedEvent?.data)).not.toContain("/gone");
 
     const moved = await ticketThatEnds(`http://receiver.test:${receiver.port}/moved`, "done");
     receiver.plan.push({

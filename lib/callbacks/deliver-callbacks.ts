@@ -1,4 +1,5 @@
 import "server-only";
+import { recordActivity } from "@/lib/activity/record-activity";
 import type { Db } from "@/lib/db/client";
 import { childLogger } from "@/lib/logger";
 import { ensureCallbackSecret, getCallbackSettings } from "./callback-settings";
@@ -29,6 +30,7 @@ function retryable(status: number): boolean {
 interface Claimed {
   id: string;
   orgId: string;
+  ticketId: string;
   url: string;
   payload: unknown;
   attempts: number;
@@ -59,7 +61,7 @@ export async function deliverDueCallbacks(
       WHERE status = 'PENDING' AND "nextAttemptAt" <= ${now}
       ORDER BY "nextAttemptAt" LIMIT ${options.limit ?? 10}
       FOR UPDATE SKIP LOCKED)
-    RETURNING id, "orgId", url, payload, attempts`;
+    RETURNING id, "orgId", "ticketId", url, payload, attempts`;
   const report: DeliveryReport = { delivered: 0, retrying: 0, failed: 0 };
   for (const delivery of claimed) {
     const outcome = await deliverOne(db, delivery, { ...options, now });
@@ -93,10 +95,7 @@ async function deliverOne(
     timeoutMs: options.timeoutMs,
   });
   if (outcome.kind === "response" && outcome.status >= 200 && outcome.status < 300) {
-    await db.callbackDelivery.update({
-      where: { id: delivery.id },
-      data: { status: "DELIVERED", deliveredAt: new Date(), lastError: null },
-    });
+    await settle(db, delivery, { status: "DELIVERED", deliveredAt: new Date(), lastError: null });
     return "delivered";
   }
   const error =
@@ -121,10 +120,43 @@ async function deliverOne(
     );
     return "retrying";
   }
-  await db.callbackDelivery.update({
-    where: { id: delivery.id },
-    data: { status: "FAILED", lastError: error },
-  });
+  await settle(db, delivery, { status: "FAILED", lastError: error });
   log.warn({ deliveryId: delivery.id, attempt: delivery.attempts, error }, "callback failed");
   return "failed";
+}
+
+/**
+ * Records a delivery's outcome with an activity event in the same transaction: the event is what
+ * announces the change (Settings' deliveries list, the activity feed and the ticket's timeline
+ * refresh on it). URLs are left out of the event, which every member reads: they may carry a token.
+ */
+async function settle(
+  db: Db,
+  delivery: Claimed,
+  outcome:
+    | { status: "DELIVERED"; deliveredAt: Date; lastError: null }
+    | { status: "FAILED"; lastError: string },
+) {
+  await db.$transaction(async (tx) => {
+    await tx.callbackDelivery.update({ where: { id: delivery.id }, data: outcome });
+    const ticket = await tx.ticket.findFirst({
+      where: { id: delivery.ticketId, orgId: delivery.orgId },
+      select: { id: true, projectId: true, number: true, title: true },
+    });
+    if (!ticket) return;
+    await recordActivity(tx, {
+      orgId: delivery.orgId,
+      type: outcome.status === "DELIVERED" ? "ticket.callback_delivered" : "ticket.callback_failed",
+      actorKind: "SYSTEM",
+      projectId: ticket.projectId,
+      ticketId: ticket.id,
+      data: {
+        deliveryId: delivery.id,
+        number: ticket.number,
+        title: ticket.title,
+        attempts: delivery.attempts,
+        ...(outcome.status === "FAILED" ? { error: outcome.lastError } : {}),
+      },
+    });
+  });
 }

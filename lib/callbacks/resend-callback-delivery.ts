@@ -1,9 +1,10 @@
 import "server-only";
 import { z } from "zod";
 import { activityActor, recordActivity } from "@/lib/activity/record-activity";
-import { AppError } from "@/lib/api/app-error";
+import { AppError, notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { callbackDeliverySelect } from "./list-callback-deliveries";
 
 export const resendCallbackDeliverySchema = z.object({ deliveryId: z.string().min(1) });
 export type ResendCallbackDeliveryInput = z.infer<typeof resendCallbackDeliverySchema>;
@@ -12,7 +13,8 @@ export type ResendCallbackDeliveryInput = z.infer<typeof resendCallbackDeliveryS
  * Queues a failed or delivered callback to be sent again now: the same row goes back to PENDING
  * with its attempts reset, so the worker sends the same payload under the same webhook-id (the
  * Standard Webhooks idempotency key for a resent message), checking the URL and signing it at
- * delivery time as for any delivery. A pending delivery is already queued: CONFLICT.
+ * delivery time as for any delivery. A pending delivery is already queued: CONFLICT. Returns the
+ * delivery as it now is.
  */
 export async function resendCallbackDelivery(
   db: Db,
@@ -32,7 +34,7 @@ export async function resendCallbackDelivery(
         ticket: { select: { id: true, projectId: true, number: true, title: true } },
       },
     });
-    if (!delivery) throw new AppError("NOT_FOUND", "That callback delivery does not exist.");
+    if (!delivery) throw notFound("Callback delivery");
     // The status condition keeps a concurrent send again (or the worker) from being overtaken.
     const { count } = await tx.callbackDelivery.updateMany({
       where: { id: deliveryId, orgId: actor.orgId, status: { in: ["FAILED", "DELIVERED"] } },
@@ -65,6 +67,9 @@ export async function resendCallbackDelivery(
         previousError: delivery.lastError,
       },
     });
-    return { id: deliveryId, status: "PENDING" as const };
+    return tx.callbackDelivery.findUniqueOrThrow({
+      where: { id: deliveryId },
+      select: callbackDeliverySelect,
+    });
   });
 }

@@ -4,6 +4,7 @@ import "server-only";
 import { recordActivity } from "@/lib/activity/record-activity";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { GithubWebhook } from "./github-webhook";
+import { removeGithubInstallation } from "./remove-github-installation";
 
 type Tx = Prisma.TransactionClient;
 
@@ -29,15 +30,11 @@ export async function applyInstallationEvent(
       }
       return { updated: row.id };
     case "deleted":
-      // Linked projects keep their repository name and lose the installation (SetNull).
-      await tx.githubInstallation.delete({ where: { id: row.id } });
-      await recordActivity(tx, {
-        orgId: row.orgId,
-        type: "github.uninstalled",
-        actorKind: "GITHUB",
-        data,
-      });
-      return { deleted: row.id };
+      return (
+        (await removeGithubInstallation(tx, { row, by: { actorKind: "GITHUB" } })) ?? {
+          ignored: "installation already removed",
+        }
+      );
     case "suspend":
     case "unsuspend": {
       const suspended = webhook.action === "suspend";

@@ -1,5 +1,7 @@
 import "server-only";
 import { z } from "zod";
+import type { AgentBackendKind } from "@/lib/agents/backends/agent-backend";
+import { agentKindFor } from "@/lib/agents/backends/get-agent-backend";
 import { type ModelChoice, taskModel } from "@/lib/agents/models";
 import type { Db } from "@/lib/db/client";
 import { startRun } from "@/lib/execution/start-run";
@@ -19,6 +21,12 @@ export const claimRunnerTaskSchema = z.object({
     .min(3_000)
     .max(10 * 60_000)
     .default(90_000),
+  /**
+   * Whether the runner can run the Claude agent (an Anthropic API key on its machine): with it,
+   * the server names the agent in the assignment and records it on the run. Runners that do not
+   * say pick their agent themselves, and their runs record none.
+   */
+  claude: z.boolean().optional(),
 });
 export type ClaimRunnerTaskInput = z.input<typeof claimRunnerTaskSchema>;
 
@@ -51,6 +59,8 @@ export interface RunnerAssignment {
   leaseMs: number;
   /** USD the agent may still spend on this spec; null with no budget. */
   budgetUsd: number | null;
+  /** The agent to run, as recorded on the run; absent when the runner did not say what it can run. */
+  agentKind?: AgentBackendKind;
 }
 
 /**
@@ -63,13 +73,13 @@ export async function claimRunnerTask(
   options: { runner: AuthenticatedRunner; input: unknown; signal?: AbortSignal },
 ): Promise<RunnerAssignment | null> {
   const { runner } = options;
-  const { waitMs, leaseMs } = claimRunnerTaskSchema.parse(options.input);
+  const { waitMs, leaseMs, claude } = claimRunnerTaskSchema.parse(options.input);
   const deadline = Date.now() + waitMs;
   for (;;) {
     // A runner that hung up (stopped, killed) must not be handed a task: nobody would run it
     // until its lease lapsed.
     if (options.signal?.aborted) return null;
-    const assignment = await tryClaim(db, runner, leaseMs);
+    const assignment = await tryClaim(db, runner, { leaseMs, claude });
     if (assignment) {
       wakeOne(runner.orgId); // there may be more where this one came from
       return assignment;
@@ -84,7 +94,7 @@ export async function claimRunnerTask(
 async function tryClaim(
   db: Db,
   runner: AuthenticatedRunner,
-  leaseMs: number,
+  { leaseMs, claude }: { leaseMs: number; claude: boolean | undefined },
 ): Promise<RunnerAssignment | null> {
   const claimed = await db.$transaction(async (tx) => {
     // Held for the rest of the claim, so the queue's gate (migration fair_queue), which checks
@@ -132,18 +142,23 @@ async function tryClaim(
     if (!task.spec.integrationBranch) {
       await tx.spec.update({ where: { id: task.specId }, data: { integrationBranch } });
     }
+    const agentKind =
+      claude === undefined
+        ? undefined
+        : agentKindFor({ command: task.project.agentCommand, claude });
     const run = await startRun(tx, {
       task,
       workerId,
       branch: taskBranch,
       actorKind: "RUNNER",
+      agentKind,
       runner,
       startedAt: now,
     });
-    return { task, runId: run.id, integrationBranch, taskBranch };
+    return { task, runId: run.id, integrationBranch, taskBranch, agentKind };
   });
   if (!claimed) return null;
-  const { task, runId, integrationBranch, taskBranch } = claimed;
+  const { task, runId, integrationBranch, taskBranch, agentKind } = claimed;
   const budget = await enforceSpecBudget(db, {
     orgId: task.orgId,
     specId: task.specId,
@@ -175,5 +190,6 @@ async function tryClaim(
     model: taskModel(task.org.settings, task),
     leaseMs,
     budgetUsd: budget.remainingUsd,
+    ...(agentKind ? { agentKind } : {}),
   };
 }

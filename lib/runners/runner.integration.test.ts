@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as claimRoute from "@/app/api/runner/v1/claim/route";
 import * as taskRoute from "@/app/api/runner/v1/tasks/[taskId]/[event]/route";
 import { updateModelRouting } from "@/lib/agents/update-model-routing";
+import { callApi, mintApiKey } from "@/lib/api/v1/testing/api-client";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { resetEnvForTests } from "@/lib/env";
 import { getTaskDetail } from "@/lib/execution/get-task-detail";
@@ -181,6 +182,15 @@ describe("self-hosted runner", () => {
     const detail = await getTaskDetail(db, { actor, taskId: task.id });
     expect(detail.task.status).toBe("DONE");
     expect(detail.latest?.status).toBe("SUCCEEDED");
+    // The runner has no Anthropic key: its run records the offline agent, as the built-in
+    // runner's do, on the task page and in the REST API alike.
+    expect(detail.latest?.agentKind).toBe("OFFLINE");
+    const { key } = await mintApiKey(db, actor, "READ");
+    const run = await callApi("GET", "/runs/{runId}", {
+      key,
+      params: { runId: detail.latest!.id },
+    });
+    expect(await run.json()).toMatchObject({ id: detail.latest!.id, agent_kind: "offline" });
     // A diff stat, not the source: the code stays on the runner and its remote.
     expect(detail.latest?.diff).toMatch(/^\.trellis\/tasks\/1-task-1\.md \| \+\d+ -0$/);
     expect(detail.logs.some((l) => l.text.startsWith("Pushed trellis/"))).toBe(true);
@@ -304,6 +314,7 @@ describe("self-hosted runner", () => {
       const detail = await getTaskDetail(db, { actor, taskId: task.id });
       const usage = await db.usageRecord.findMany({ where: { runId: detail.latest!.id } });
       expect(usage.map((u) => u.model)).toEqual(["claude-sonnet-4-6", "claude-sonnet-4-6"]);
+      expect(detail.latest?.agentKind).toBe("CLAUDE");
       const exited = once(runner.child, "exit");
       runner.child.kill("SIGTERM");
       await exited;
@@ -336,10 +347,37 @@ describe("self-hosted runner", () => {
     resetEnvForTests();
     expect(text).not.toContain(SERVER_ANTHROPIC_KEY);
     expect(text).not.toMatch(/sk-ant|apiKey|api_key|ANTHROPIC/i);
+    // A runner that does not say what it can run (an older one) picks its agent itself: the
+    // assignment names none and the run records none.
+    expect(assignment.agentKind).toBeUndefined();
+    expect((await db.run.findUniqueOrThrow({ where: { id: assignment.runId } })).agentKind).toBe(
+      null,
+    );
     // Nobody runs it: cancelled, so it holds no agent slot of the organization.
     await cancelTask(db, { actor, taskId: assignment.task.id });
     expect((await db.task.findFirstOrThrow({ where: { specId } })).status).toBe("CANCELLED");
     await updateModelRouting(db, { actor, input: { models: {} } });
+  });
+
+  it("names the agent in the assignment and on the run: the project's command first, then Claude where the runner has a key", async () => {
+    const claim = async (claude: boolean) => {
+      const response = await fetch(`${server.url}/api/runner/v1/claim`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ waitMs: 0, claude }),
+      });
+      expect(response.status).toBe(200);
+      const assignment = (await response.json()) as RunnerAssignment;
+      const run = await db.run.findUniqueOrThrow({ where: { id: assignment.runId } });
+      // Nobody runs it: cancelled, so it holds no agent slot of the organization.
+      await cancelTask(db, { actor, taskId: assignment.task.id });
+      return { sent: assignment.agentKind, recorded: run.agentKind };
+    };
+    await pinnedGraph("");
+    expect(await claim(true)).toEqual({ sent: "CLAUDE", recorded: "CLAUDE" });
+    const { projectId } = await pinnedGraph("");
+    await db.project.update({ where: { id: projectId }, data: { agentCommand: "aider --yes" } });
+    expect(await claim(true)).toEqual({ sent: "CLI", recorded: "CLI" });
   });
 
   it("gets nothing while its organization runs as many agents as its plan allows, and the task once one stops", async () => {

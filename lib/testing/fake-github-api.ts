@@ -67,6 +67,10 @@ export interface FakeGithubApi {
     createdAt?: Date;
   }): void;
   setSuspended(installationId: number, suspended: boolean): void;
+  /** Whether the app is (still) installed there, as GitHub sees it. */
+  hasInstallation(installationId: number): boolean;
+  /** While set, every API request is answered with this status, as during a GitHub outage. */
+  setOutage(status: number | null): void;
   setPermission(repository: string, login: string, permission: FakePermission): void;
   /** Where GitHub's install page sends the browser back to, and the installation it "creates". */
   setInstallFlow(flow: { setupUrl: string; installationId: number } | null): void;
@@ -116,6 +120,7 @@ export async function startFakeGithubApi(
   const permissions = new Map<string, FakePermission>();
   const issued = new Map<string, { installationId: number; expiresAt: number }>();
   let installFlow: { setupUrl: string; installationId: number } | null = null;
+  let outage: number | null = null;
   let nextPull = 1000;
   let nextComment = 1;
 
@@ -158,6 +163,12 @@ export async function startFakeGithubApi(
     setSuspended(installationId, suspended) {
       const installation = installations.get(installationId);
       if (installation) installation.suspended = suspended;
+    },
+    hasInstallation(installationId) {
+      return installations.has(installationId);
+    },
+    setOutage(status) {
+      outage = status;
     },
     setPermission(repository, login, permission) {
       permissions.set(`${repository.toLowerCase()}\0${login.toLowerCase()}`, permission);
@@ -306,6 +317,7 @@ export async function startFakeGithubApi(
     try {
       if (/^\/[^/]+\/[^/]+\.git\//.test(p)) return await serveGit(req, res, url);
       fake.requests.push({ method, path: p });
+      if (outage !== null) return json(res, outage, { message: "Service Unavailable" });
 
       // The web page where someone installs the app; it comes back to the setup URL.
       const installPage = /^\/apps\/([^/]+)\/installations\/new$/.exec(p);
@@ -339,6 +351,15 @@ export async function startFakeGithubApi(
             suspended_at: installation.suspended ? new Date().toISOString() : null,
             created_at: installation.createdAt.toISOString(),
           });
+        }
+        // Uninstalling the app: its tokens stop working at once.
+        if (method === "DELETE" && !appInstallation[2]) {
+          installations.delete(installation.id);
+          for (const [token, grant] of issued) {
+            if (grant.installationId === installation.id) issued.delete(token);
+          }
+          res.writeHead(204);
+          return res.end();
         }
         if (method === "POST" && appInstallation[2]) {
           if (installation.suspended) {

@@ -42,14 +42,16 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
     queuedTaskId: "",
     failedTaskId: "",
     runId: "",
+    deliveryId: "",
   };
-  const keys = { write: "", read: "", revoked: "", stranger: "" };
+  const keys = { admin: "", write: "", read: "", revoked: "", stranger: "" };
   const secretTitles = [
     "Add search",
     "Export the board",
     "Confidential task",
     "Confidential prompt",
     "src/confidential.ts",
+    "token=confidential",
   ];
 
   beforeAll(async () => {
@@ -128,6 +130,21 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
       })),
     });
 
+    // A callback that failed (its URL carries a token, as they often do).
+    const delivery = await db.callbackDelivery.create({
+      data: {
+        orgId: owner.org.id,
+        ticketId: ticket.id,
+        url: "https://ci.example.com/hooks/trellis?token=confidential",
+        payload: { type: "ticket.done", data: { ticket_id: ticket.id } },
+        status: "FAILED",
+        attempts: 8,
+        lastError: "The receiver answered 503",
+      },
+    });
+    ids.deliveryId = delivery.id;
+
+    keys.admin = (await mintApiKey(db, owner.actor, "ADMIN")).key;
     keys.write = (await mintApiKey(db, owner.actor, "WRITE")).key;
     keys.read = (await mintApiKey(db, owner.actor, "READ")).key;
     const revoked = await mintApiKey(db, owner.actor, "ADMIN");
@@ -174,7 +191,16 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
     listRunLogs: () => ({ params: { runId: ids.runId }, query: { limit: "2" } }),
     listRunTraceEvents: () => ({ params: { runId: ids.runId }, query: { limit: "2" } }),
     listActivity: () => ({}),
+    listCallbackDeliveries: () => ({ query: { ticket_id: ids.ticketId } }),
+    resendCallbackDelivery: () => ({ params: { deliveryId: ids.deliveryId } }),
   };
+  /** The narrowest key of this organization that may call an operation. */
+  const keyFor = (op: OpenApiOperation) =>
+    op["x-required-scope"] === "admin"
+      ? keys.admin
+      : op["x-required-scope"] === "write"
+        ? keys.write
+        : keys.read;
 
   const exampleOf = (op: OpenApiOperation) =>
     op.requestBody?.content["application/json"].example as Record<string, unknown> | undefined;
@@ -212,7 +238,7 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
 
   it("answers every documented operation with a documented status and a body matching its schema", async () => {
     for (const { path: p, method, op } of operations()) {
-      const response = await request(method, p, op, keys.write, cases[op.operationId]?.() ?? {});
+      const response = await request(method, p, op, keyFor(op), cases[op.operationId]?.() ?? {});
       const body: unknown = await response.json();
       const documented = op.responses[String(response.status)];
       expect({ op: op.operationId, status: response.status, body }).toMatchObject({
@@ -340,8 +366,27 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
     }
   });
 
-  it("refuses every write operation to a read-only key with 403, and writes nothing", async () => {
+  it("refuses every write operation to a read-only key and every admin one to a write key with 403, and writes nothing", async () => {
     const before = await snapshot();
+    const admins = operations().filter((o) => o.op["x-required-scope"] === "admin");
+    expect(admins.map((a) => a.op.operationId).sort()).toEqual([
+      "listCallbackDeliveries",
+      "resendCallbackDelivery",
+    ]);
+    for (const { path: p, method, op } of admins) {
+      for (const key of [keys.read, keys.write]) {
+        const response = await request(method, p, op, key, cases[op.operationId]?.() ?? {});
+        expect({ op: op.operationId, status: response.status }).toEqual({
+          op: op.operationId,
+          status: 403,
+        });
+        const text = await response.text();
+        expect(JSON.parse(text)).toEqual({
+          error: { code: "FORBIDDEN", message: "This needs an API key with the admin scope." },
+        });
+        expect(text).not.toContain("confidential");
+      }
+    }
     const writes = operations().filter((o) => o.op["x-required-scope"] === "write");
     expect(writes.map((w) => w.op.operationId).sort()).toEqual(
       [
@@ -397,6 +442,10 @@ describe("REST API contract (from /api/v1/openapi.json)", () => {
       specs: await db.spec.findMany({ select: { id: true, state: true }, orderBy: { id: "asc" } }),
       tasks: await db.task.findMany({ select: { id: true, status: true }, orderBy: { id: "asc" } }),
       approvals: await db.approval.count(),
+      deliveries: await db.callbackDelivery.findMany({
+        select: { id: true, status: true, attempts: true },
+        orderBy: { id: "asc" },
+      }),
     };
   }
 });

@@ -18,13 +18,22 @@ export interface GetAgentBackendOptions {
 }
 
 /**
- * The agent for a run. A configured command wins (someone chose that CLI on purpose, while the
- * API key is process-wide), then Claude when ANTHROPIC_API_KEY is set, else the offline agent.
+ * Which agent runs a task: a configured command wins (someone chose that CLI on purpose, while
+ * the API key is process-wide), then Claude where an Anthropic API key is set, else the offline
+ * agent. A self-hosted runner says whether it has a key; the server decides for it with this.
  */
+export function agentKindFor(options: {
+  command?: string | null;
+  claude: boolean;
+}): AgentBackendKind {
+  return options.command?.trim() ? "CLI" : options.claude ? "CLAUDE" : "OFFLINE";
+}
+
+/** The agent for a run: `kind`, else agentKindFor this process's ANTHROPIC_API_KEY. */
 export function getAgentBackend(options: GetAgentBackendOptions = {}): AgentBackend {
   const command = options.command?.trim();
   const { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: baseURL } = env();
-  const kind = options.kind ?? (command ? "CLI" : apiKey ? "CLAUDE" : "OFFLINE");
+  const kind = options.kind ?? agentKindFor({ command, claude: Boolean(apiKey) });
   switch (kind) {
     case "CLI":
       if (!command) throw new AppError("INVALID", "The CLI agent needs a command to run.");

@@ -36,7 +36,7 @@ export interface OpenApiOperation {
   summary: string;
   description?: string;
   tags: string[];
-  "x-required-scope": "read" | "write";
+  "x-required-scope": "read" | "write" | "admin";
   parameters: OpenApiParameter[];
   requestBody?: {
     required: true;
@@ -109,7 +109,8 @@ function parameters(operation: Operation): OpenApiParameter[] {
 const errorDescriptions: Record<ErrorCode, string> = {
   INVALID: "The request is malformed: `details.fields` names each field and its problem.",
   UNAUTHENTICATED: "No API key, or one that is malformed, unknown, revoked or expired.",
-  FORBIDDEN: "The key's scope does not allow this (a read key on a write operation).",
+  FORBIDDEN:
+    "The key's scope does not allow this (a read key on a write operation, or a key without the admin scope on an admin one).",
   NOT_FOUND:
     "No such resource in the key's organization (another organization's ids are not found either).",
   CONFLICT: "The resource is not in a state that allows this; `message` says why.",
@@ -136,7 +137,7 @@ function responses(operation: Operation): OpenApiOperation["responses"] {
   const codes: ErrorCode[] = [
     ...(operation.body || operation.query || operation.params ? (["INVALID"] as const) : []),
     "UNAUTHENTICATED",
-    ...(operation.scope === "write" ? (["FORBIDDEN"] as const) : []),
+    ...(operation.scope !== "read" ? (["FORBIDDEN"] as const) : []),
     ...operation.errors,
     ...(operation.body ? (["PAYLOAD_TOO_LARGE"] as const) : []),
     "RATE_LIMITED",
@@ -194,7 +195,7 @@ export function buildOpenApiDocument(baseUrl: string): OpenApiDocument {
       version: "1",
       description: [
         "Everything an organization's API key can read and do. Authenticate with `Authorization: Bearer trl_…` (create keys in Settings → API keys; a key is shown once).",
-        "Scopes: read keys call the GET operations; write and admin keys call every operation.",
+        "Scopes: read keys call the GET operations; write keys also the operations that change work; admin keys every operation, including callback deliveries (their URLs often carry a token).",
         "Lists are paginated with `?cursor=&limit=`: each page is `{ data: [...], next_cursor }`, and next_cursor is null on the last page.",
         "Errors have one shape, `{ error: { code, message, details? } }`. Request bodies above 256 KiB are refused with 413. Each key may make a limited number of requests per minute (429 with `Retry-After` beyond it; `RateLimit-Limit` and `RateLimit-Remaining` on every answer).",
       ].join("\n\n"),
@@ -216,6 +217,11 @@ export function buildOpenApiDocument(baseUrl: string): OpenApiDocument {
       { name: "Tasks", description: "Units of a spec's task graph, run by agents." },
       { name: "Runs", description: "Attempts of a task, with their logs." },
       { name: "Activity", description: "The organization's timeline." },
+      {
+        name: "Callbacks",
+        description:
+          "Signed POSTs sent when enqueued work ends: their outcome, and sending one again.",
+      },
     ],
     paths,
     components: {

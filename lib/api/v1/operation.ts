@@ -6,8 +6,8 @@ import type { ErrorCode } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import type { Actor } from "@/lib/orgs/roles";
 
-/** What an API key needs: read (any key), write (write or admin keys). */
-export type OperationScope = "read" | "write";
+/** What an API key needs: read (any key), write (write or admin keys), admin (admin keys). */
+export type OperationScope = "read" | "write" | "admin";
 
 type AnyObject = z.ZodObject;
 
@@ -38,7 +38,7 @@ export interface OperationSpec<
   method: "GET" | "POST";
   /** OpenAPI path under /api/v1, with {param} segments (the route folder uses [param]). */
   path: string;
-  tag: "Projects" | "Tickets" | "Specs" | "Tasks" | "Runs" | "Activity" | "Intake";
+  tag: "Projects" | "Tickets" | "Specs" | "Tasks" | "Runs" | "Activity" | "Intake" | "Callbacks";
   summary: string;
   description?: string;
   scope: OperationScope;

@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { listActivity } from "@/lib/activity/list-activity";
 import { AppError } from "@/lib/api/app-error";
+import { listCallbackDeliveries } from "@/lib/callbacks/list-callback-deliveries";
+import { resendCallbackDelivery } from "@/lib/callbacks/resend-callback-delivery";
 import { getRun } from "@/lib/execution/get-run";
 import { getTaskDetail } from "@/lib/execution/get-task-detail";
 import { listRunLogs } from "@/lib/execution/list-run-logs";
@@ -43,6 +45,7 @@ const ticketParams = z.object({ ticketId: pathId("A ticket id (tkt_…).") });
 const specParams = z.object({ specId: pathId("A spec id (spc_…).") });
 const taskParams = z.object({ taskId: pathId("A task id (tsk_…).") });
 const runParams = z.object({ runId: pathId("A run id (run_…).") });
+const deliveryParams = z.object({ deliveryId: pathId("A callback delivery id (cbk_…).") });
 
 /** A cursor of a list paged by sequence number (a run's log lines, its trace events). */
 function seqCursor(cursor: string | undefined): number | undefined {
@@ -494,6 +497,54 @@ const listActivityOp = defineOperation({
   },
 });
 
+const listCallbackDeliveriesOp = defineOperation({
+  operationId: "listCallbackDeliveries",
+  method: "GET",
+  path: "/callback-deliveries",
+  tag: "Callbacks",
+  summary: "List callback deliveries",
+  description:
+    "The callbacks sent (or to be sent) when enqueued work ended, newest first, optionally one ticket's. Admin keys only: callback URLs often carry a token.",
+  scope: "admin",
+  query: pageQuery(100, 50).extend({
+    ticket_id: z.string().min(1).optional().describe("Only this ticket's deliveries."),
+  }),
+  response: s.callbackDeliveryPageSchema,
+  async handle({ db, actor, query }) {
+    await assertOwnCursor(db, { orgId: actor.orgId, of: "callbackDelivery", cursor: query.cursor });
+    const rows = await listCallbackDeliveries(db, {
+      actor,
+      ticketId: query.ticket_id,
+      take: query.limit + 1,
+      cursor: query.cursor,
+    });
+    const items = rows.slice(0, query.limit);
+    return {
+      data: items.map(out.callbackDeliveryOut),
+      next_cursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null,
+    };
+  },
+});
+
+const resendCallbackDeliveryOp = defineOperation({
+  operationId: "resendCallbackDelivery",
+  method: "POST",
+  path: "/callback-deliveries/{deliveryId}/resend",
+  tag: "Callbacks",
+  summary: "Send a callback again",
+  description:
+    "Queues a failed or delivered callback to be sent again now, with its attempts reset: the same payload under the same webhook-id, signed and checked against the SSRF guard when it is sent. 409 while it is pending (already queued). Admin keys only.",
+  scope: "admin",
+  params: deliveryParams,
+  response: s.callbackDeliverySchema,
+  errors: ["NOT_FOUND", "CONFLICT"],
+  async handle({ db, actor, params }) {
+    return out.callbackDeliveryOut(
+      await resendCallbackDelivery(db, { actor, input: { deliveryId: params.deliveryId } }),
+    );
+  },
+});
+
 /** Every operation of the REST API, in the order the reference lists them. */
 export const operations: readonly Operation[] = [
   listProjectsOp,
@@ -514,6 +565,8 @@ export const operations: readonly Operation[] = [
   listRunLogsOp,
   listRunTraceEventsOp,
   listActivityOp,
+  listCallbackDeliveriesOp,
+  resendCallbackDeliveryOp,
 ];
 
 /** The operation served at `method path` (OpenAPI form); throws for one that does not exist. */

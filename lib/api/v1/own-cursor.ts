@@ -2,7 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 
-type CursorOf = "project" | "ticket" | "task" | "activityEvent";
+type CursorOf = "project" | "ticket" | "task" | "activityEvent" | "callbackDelivery";
 
 /**
  * Cursors are row ids; one that is not a row of the caller's organization is refused, so a
@@ -23,7 +23,9 @@ export async function assertOwnCursor(
         ? await db.ticket.findFirst({ where, select })
         : options.of === "task"
           ? await db.task.findFirst({ where, select })
-          : await db.activityEvent.findFirst({ where, select });
+          : options.of === "activityEvent"
+            ? await db.activityEvent.findFirst({ where, select })
+            : await db.callbackDelivery.findFirst({ where, select });
   if (!found) {
     throw new AppError("INVALID", "cursor is not a cursor this API gave you.", {
       fields: { cursor: "Unknown cursor; use next_cursor from the previous page" },

@@ -10,6 +10,7 @@ import {
   ApprovalDecision,
   ArtifactSource,
   ArtifactStatus,
+  CallbackStatus,
   ErrorKind,
   LogStream,
   Priority,
@@ -390,6 +391,28 @@ export const activityEventSchema = z
 export const activityPageSchema = page(activityEventSchema, "events").register(responseSchemas, {
   id: "ActivityPage",
 });
+
+// ─── Callbacks ─────────────────────────────────────────────────────────────────
+
+export const callbackDeliverySchema = z
+  .object({
+    id: id("cbk", "delivery"),
+    ticket_id: id("tkt", "ticket"),
+    url: z.string().describe("Where it is sent: the ticket's callback_url."),
+    status: lower(CallbackStatus).describe(
+      "pending (queued or between retries), delivered (a 2xx answer) or failed (given up).",
+    ),
+    attempts: z.number().int().describe("POSTs made since it was queued (or sent again)."),
+    last_error: z.string().nullable().describe("Why the last attempt did not deliver it."),
+    next_attempt_at: nullableTimestamp.describe("When a pending delivery is tried next."),
+    delivered_at: nullableTimestamp,
+    created_at: timestamp,
+  })
+  .register(responseSchemas, { id: "CallbackDelivery" });
+export const callbackDeliveryPageSchema = page(callbackDeliverySchema, "deliveries").register(
+  responseSchemas,
+  { id: "CallbackDeliveryPage" },
+);
 
 // ─── Task intake ───────────────────────────────────────────────────────────────
 

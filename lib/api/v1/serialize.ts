@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import { describeActivity } from "@/lib/activity/describe-activity";
 import type { listActivity } from "@/lib/activity/list-activity";
+import type { listCallbackDeliveries } from "@/lib/callbacks/list-callback-deliveries";
 import type { getRun } from "@/lib/execution/get-run";
 import type { getTaskDetail } from "@/lib/execution/get-task-detail";
 import type { listRunLogs } from "@/lib/execution/list-run-logs";
@@ -241,5 +242,21 @@ export function activityOut(e: Item<typeof listActivity>): Out<typeof s.activity
     ticket_id: e.ticket?.id ?? null,
     data: record(e.data),
     created_at: iso(e.createdAt),
+  };
+}
+
+export function callbackDeliveryOut(
+  d: Row<typeof listCallbackDeliveries>[number],
+): Out<typeof s.callbackDeliverySchema> {
+  return {
+    id: d.id,
+    ticket_id: d.ticket.id,
+    url: d.url,
+    status: low(d.status),
+    attempts: d.attempts,
+    last_error: d.lastError,
+    next_attempt_at: d.status === "PENDING" ? iso(d.nextAttemptAt) : null,
+    delivered_at: isoOrNull(d.deliveredAt),
+    created_at: iso(d.createdAt),
   };
 }

@@ -56,6 +56,9 @@ export function serveOperation(operation: Operation) {
           "This API key can only read; this needs a key with the write scope.",
         );
       }
+      if (operation.scope === "admin" && !can(actor.role, "manage")) {
+        throw new AppError("FORBIDDEN", "This needs an API key with the admin scope.");
+      }
       const params = (operation.params ?? emptyObject).parse((await context?.params) ?? {});
       const query = (operation.query ?? emptyObject).parse(
         Object.fromEntries(new URL(request.url).searchParams),

@@ -6,6 +6,7 @@
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { env } from "@/lib/env";
 import { networkIsolation, processIsolation } from "@/lib/workspaces/run-sandboxed";
 import { runAssignment } from "./run-assignment";
 import { RunnerApi } from "./runner-api";
@@ -31,6 +32,8 @@ if (!url || !token) {
 const workdir = path.resolve(values.workdir ?? path.join(os.homedir(), ".trellis-runner"));
 const leaseMs = Number(values["lease-ms"]);
 const waitMs = Number(values["wait-ms"]);
+// This machine's own key runs the Claude agent; the server names the agent from it at each claim.
+const claude = Boolean(env().ANTHROPIC_API_KEY);
 
 const say = (message: string) =>
   process.stdout.write(`${new Date().toISOString()} trellis-runner ${message}\n`);
@@ -43,11 +46,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-say(`polling ${url} (workdir ${workdir})`);
+say(
+  `polling ${url} (workdir ${workdir}; Claude agent ${claude ? "on" : "off: no ANTHROPIC_API_KEY"})`,
+);
 say(`sandbox: network ${await networkIsolation()}, processes ${await processIsolation()}`);
 while (!shutdown.signal.aborted) {
   try {
-    const assignment = await api.claim({ waitMs, leaseMs }, shutdown.signal);
+    const assignment = await api.claim({ waitMs, leaseMs, claude }, shutdown.signal);
     if (!assignment) continue;
     // Claimed as we were told to stop: leave it; its lease lapses and another runner takes it.
     if (shutdown.signal.aborted) break;

@@ -97,7 +97,11 @@ export async function runAssignment(options: {
       baseBranch: a.project.defaultBranch,
       integrationBranch: a.spec.integrationBranch,
       taskBranch: a.spec.taskBranch,
-      agent: getAgentBackend({ command: a.project.agentCommand, model: a.model }),
+      agent: getAgentBackend({
+        kind: a.agentKind,
+        command: a.project.agentCommand,
+        model: a.model,
+      }),
       task: {
         id: a.task.id,
         key: a.task.key,

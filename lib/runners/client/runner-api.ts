@@ -10,7 +10,7 @@ export class RunnerApi {
 
   /** Waits (long poll, up to waitMs) for a task; null when none came. */
   async claim(
-    options: { waitMs: number; leaseMs: number },
+    options: { waitMs: number; leaseMs: number; claude: boolean },
     signal?: AbortSignal,
   ): Promise<RunnerAssignment | null> {
     const response = await this.post("/api/runner/v1/claim", options, signal);
