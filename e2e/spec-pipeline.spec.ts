@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { expect, type Locator, type Page, test } from "@playwright/test";
+import { expectNoSeriousViolations } from "./axe";
 import {
   createProject,
   createTicket,
@@ -257,7 +258,7 @@ test("a reviewer edits the requirements as Markdown; a malformed edit is refused
   const newTitle = "CSV export from the board toolbar";
 
   await test.step("an edit becomes version 2, by the reviewer", async () => {
-    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    await page.getByRole("button", { name: "Edit Markdown", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "Edit the requirements" });
     const markdown = field(dialog, "Markdown");
     const before = await markdown.inputValue();
@@ -280,7 +281,7 @@ test("a reviewer edits the requirements as Markdown; a malformed edit is refused
   });
 
   await test.step("a malformed edit is refused in the dialog, naming the line", async () => {
-    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    await page.getByRole("button", { name: "Edit Markdown", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "Edit the requirements" });
     const markdown = field(dialog, "Markdown");
     const before = await markdown.inputValue();
@@ -313,6 +314,91 @@ test("a reviewer edits the requirements as Markdown; a malformed edit is refused
     ).toBeVisible();
     await expect(requirements.getByRole("heading", { level: 3, name: newTitle })).toBeVisible();
     await expect(history(page).getByRole("listitem")).toHaveCount(2);
+  });
+});
+
+test("a reviewer edits one requirement in place, linted as she types, and adds and deletes one, by keyboard", async ({
+  page,
+}) => {
+  const { account } = await specInRequirementsReview(page);
+  const requirements = content(page, "Requirements");
+  const count = await requirements.locator("section").count();
+  expect(count).toBeGreaterThan(1);
+
+  await test.step("REQ-001's criterion gets a live EARS lint; Ctrl+Enter saves version 2", async () => {
+    await requirements.getByRole("button", { name: "Edit REQ-001" }).click();
+    const form = requirements.getByRole("form", { name: "Edit REQ-001" });
+    // The title field has focus: typing replaces it.
+    await expect(field(form, "REQ-001 title")).toBeFocused();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type("Export from the toolbar");
+    const criterion = field(form, "REQ-001.1");
+    await criterion.fill("The system should export the board");
+    await expect(form.getByText('not EARS · Use "shall" instead of "should"')).toBeVisible();
+    await criterion.fill("WHEN the user presses Export THE SYSTEM SHALL download the board as CSV");
+    await expect(form.getByText("event-driven", { exact: true })).toBeVisible();
+    await expectNoSeriousViolations(page, "a requirement being edited");
+    // An empty criterion is refused before anything is sent.
+    await form.getByRole("button", { name: "Add a criterion" }).click();
+    await form.getByRole("button", { name: "Save REQ-001" }).click();
+    await expect(form.getByText("Write the criterion, or remove it.")).toBeVisible();
+    // The blank one is the last; removing it leaves the drafted criteria as they were.
+    await form
+      .getByRole("button", { name: /^Remove criterion / })
+      .last()
+      .click();
+    await criterion.focus();
+    await page.keyboard.press("ControlOrMeta+Enter");
+
+    await expect(form).toBeHidden();
+    await expect(
+      requirements.getByText(`Version 2 · draft · edited by ${account.name}`),
+    ).toBeVisible();
+    await expect(
+      requirements.getByRole("heading", { level: 3, name: "Export from the toolbar" }),
+    ).toBeVisible();
+    await expect(requirements.getByText("download the board as CSV")).toBeVisible();
+    // Focus is back on the block's Edit button.
+    await expect(requirements.getByRole("button", { name: "Edit REQ-001" })).toBeFocused();
+  });
+
+  const newId = `REQ-${String(count + 1).padStart(3, "0")}`;
+  await test.step("a new requirement takes the next id; Escape on another edit changes nothing", async () => {
+    await requirements.getByRole("button", { name: "Add a requirement" }).click();
+    const form = requirements.getByRole("form", { name: `New requirement ${newId}` });
+    await page.keyboard.type("Audit exports");
+    await field(form, "As a").fill("compliance officer");
+    await field(form, "I want").fill("every export logged");
+    await field(form, "so that").fill("I can answer auditors");
+    await field(form, `${newId}.1`).fill("THE SYSTEM SHALL record who exported the board and when");
+    await form.getByRole("button", { name: `Add ${newId}` }).click();
+    await expect(requirements.getByText("Version 3 · draft")).toBeVisible();
+    await expect(
+      requirements.getByRole("heading", { level: 3, name: "Audit exports" }),
+    ).toBeVisible();
+
+    await requirements.getByRole("button", { name: "Edit REQ-001" }).click();
+    await field(requirements, "REQ-001 title").fill("Not kept");
+    await page.keyboard.press("Escape");
+    await expect(requirements.getByRole("button", { name: "Edit REQ-001" })).toBeFocused();
+    await expect(requirements.getByRole("heading", { level: 3, name: "Not kept" })).toHaveCount(0);
+  });
+
+  await test.step("deleting a requirement asks first and keeps the others' ids", async () => {
+    await requirements.getByRole("button", { name: `Edit ${newId}` }).click();
+    const form = requirements.getByRole("form", { name: `Edit ${newId}` });
+    await form.getByRole("button", { name: "Delete requirement" }).click();
+    await form.getByRole("button", { name: "Delete", exact: true }).click();
+    await expect(requirements.getByText("Version 4 · draft")).toBeVisible();
+    await expect(
+      requirements.getByRole("heading", { level: 3, name: "Audit exports" }),
+    ).toHaveCount(0);
+    await expect(requirements.locator("section")).toHaveCount(count);
+    await page.reload();
+    await expect(
+      requirements.getByRole("heading", { level: 3, name: "Export from the toolbar" }),
+    ).toBeVisible();
+    await expect(history(page).getByRole("listitem")).toHaveCount(4);
   });
 });
 

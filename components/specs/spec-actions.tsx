@@ -103,7 +103,7 @@ export function SpecActions(props: {
                 setDialog("edit");
               }}
             >
-              <Pencil aria-hidden="true" /> Edit
+              <Pencil aria-hidden="true" /> Edit Markdown
             </Button>
           ) : null}
         </>

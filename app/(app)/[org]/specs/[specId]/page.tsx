@@ -234,7 +234,14 @@ export default async function SpecPage({
                       : current.source.toLowerCase()}
                   </p>
                   {tab.phase === "REQUIREMENTS" ? (
-                    <RequirementsView content={requirementsContentSchema.parse(current.content)} />
+                    <RequirementsView
+                      content={requirementsContentSchema.parse(current.content)}
+                      editSpecId={
+                        reviewPhase === "REQUIREMENTS" && can(actor.role, "write")
+                          ? spec.id
+                          : undefined
+                      }
+                    />
                   ) : null}
                   {tab.phase === "DESIGN" ? (
                     <DesignView content={designContentSchema.parse(current.content)} />
