@@ -34,8 +34,8 @@ const envSchema = z.object({
   INNGEST_SIGNING_KEY: z.string().min(1).optional(),
   // A self-hosted Inngest server; unset means Inngest Cloud (or the dev server in dev mode).
   INNGEST_BASE_URL: z.url().optional(),
-  // Stripe billing (lib/billing). Unset STRIPE_SECRET_KEY: billing is off and every organization
-  // keeps the plan stored in the database.
+  // Stripe billing (lib/billing). Unset STRIPE_SECRET_KEY: billing is off; organizations without a
+  // Stripe account are on the Self-hosted plan (no plan limits), paying ones keep theirs.
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   // Signing secret of the webhook endpoint POST /api/webhooks/stripe (whsec_…).
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),

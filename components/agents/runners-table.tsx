@@ -15,19 +15,16 @@ const OFFLINE_AFTER_MS = 90_000;
 
 /**
  * The built-in runner's worker processes and the organization's registered runners,
- * with what each runs now and when it last beat. An idle worker's age is plain (it
+ * with how many of this organization's tasks each runs now and when it last beat. An idle worker's age is plain (it
  * beats only while it runs something); a busy one turns amber and red as it goes quiet.
  */
 export function RunnersTable({
   runners,
   workers,
-  concurrency,
   renderedAt,
 }: {
   runners: AgentActivity["runners"];
   workers: AgentActivity["workers"];
-  /** Tasks one worker of the built-in runner runs at once. */
-  concurrency: number;
   renderedAt: Date;
 }) {
   return (
@@ -52,8 +49,7 @@ export function RunnersTable({
               <TableCell className="text-muted-foreground">—</TableCell>
               <TableCell className="text-right font-mono">0</TableCell>
               <TableCell className="whitespace-normal text-muted-foreground">
-                Idle: none of this organization's tasks ran in the last day. Each worker runs up to{" "}
-                {concurrency} at once.
+                Idle: none of this organization's tasks ran in the last day.
               </TableCell>
             </TableRow>
           ) : (
@@ -63,9 +59,7 @@ export function RunnersTable({
                 <TableCell>built-in</TableCell>
                 <TableCell className="font-mono text-xs">{worker.workerId}</TableCell>
                 <TableCell className="text-muted-foreground">—</TableCell>
-                <TableCell className="text-right font-mono">
-                  {worker.running} / {concurrency}
-                </TableCell>
+                <TableCell className="text-right font-mono">{worker.running}</TableCell>
                 <TableCell>
                   <HeartbeatAge
                     since={worker.lastHeartbeatAt}

@@ -3,9 +3,18 @@ import Link from "next/link";
 
 /**
  * Shown on every page of an organization that cannot start new runs (overdue payment, or the
- * month's runs used up): what is wrong and the way to the billing page that fixes it.
+ * month's runs used up): what is wrong and, when billing is on, the way to the billing page that
+ * fixes it (with billing off that page can change nothing, so there is no link).
  */
-export function BillingBanner({ orgSlug, message }: { orgSlug: string; message: string }) {
+export function BillingBanner({
+  orgSlug,
+  message,
+  billingPage,
+}: {
+  orgSlug: string;
+  message: string;
+  billingPage: boolean;
+}) {
   return (
     <section
       aria-label="Billing notice"
@@ -13,12 +22,14 @@ export function BillingBanner({ orgSlug, message }: { orgSlug: string; message: 
     >
       <TriangleAlert aria-hidden="true" className="size-4 shrink-0 text-status-attention" />
       <p className="min-w-0 flex-1">{message}</p>
-      <Link
-        href={`/${orgSlug}/settings/billing`}
-        className="shrink-0 font-medium underline underline-offset-4 hover:no-underline"
-      >
-        Go to billing
-      </Link>
+      {billingPage ? (
+        <Link
+          href={`/${orgSlug}/settings/billing`}
+          className="shrink-0 font-medium underline underline-offset-4 hover:no-underline"
+        >
+          Go to billing
+        </Link>
+      ) : null}
     </section>
   );
 }

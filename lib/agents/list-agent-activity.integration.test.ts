@@ -138,6 +138,20 @@ describe("listAgentActivity", () => {
       runners: [],
       workers: [],
       running: [],
+      limit: { plan: "TEAM", agents: 20 },
+    });
+  });
+
+  it("says how many agents the plan lets the organization run at once", async () => {
+    const free = await createTaskScope(db(), { name: "Free", plan: "FREE" });
+    const selfHosted = await createTaskScope(db(), { name: "Own", plan: "SELF_HOSTED" });
+    expect((await listAgentActivity(db(), { actor: actorOf(free.orgId) })).limit).toEqual({
+      plan: "FREE",
+      agents: 1,
+    });
+    expect((await listAgentActivity(db(), { actor: actorOf(selfHosted.orgId) })).limit).toEqual({
+      plan: "SELF_HOSTED",
+      agents: 50,
     });
   });
 });

@@ -1,6 +1,8 @@
 import "server-only";
+import { notFound } from "@/lib/api/app-error";
+import { planLimits } from "@/lib/billing/plans";
 import type { Db } from "@/lib/db/client";
-import type { AgentKind, LogStream, TaskStatus } from "@/lib/generated/prisma/enums";
+import type { AgentKind, LogStream, Plan, TaskStatus } from "@/lib/generated/prisma/enums";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 
 /** How far back the built-in runner's worker processes are listed (by the runs they made). */
@@ -40,6 +42,11 @@ export interface AgentActivity {
   /** Worker processes of the built-in runner that ran this organization's tasks lately. */
   workers: { workerId: string; lastHeartbeatAt: Date | null; runs: number; running: number }[];
   running: RunningAgent[];
+  /**
+   * How many of its tasks the organization may run at once: its plan's concurrentAgents (the
+   * queue never starts more). The workers' own concurrency is another cap, shared by everyone.
+   */
+  limit: { plan: Plan; agents: number };
 }
 
 /**
@@ -54,7 +61,8 @@ export async function listAgentActivity(
   assertCan(actor, "read");
   const orgId = actor.orgId;
   const now = options.now ?? new Date();
-  const [runners, tasks, workers] = await Promise.all([
+  const [org, runners, tasks, workers] = await Promise.all([
+    db.organization.findUnique({ where: { id: orgId }, select: { plan: true } }),
     db.runner.findMany({
       where: { orgId },
       orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "asc" }],
@@ -101,6 +109,8 @@ export async function listAgentActivity(
       _max: { heartbeatAt: true },
     }),
   ]);
+
+  if (!org) throw notFound("Organization");
 
   const logLines = options.logLines ?? 12;
   const logs = await Promise.all(
@@ -173,5 +183,6 @@ export async function listAgentActivity(
     runners: runners.map((runner) => ({ ...runner, running: byRunner.get(runner.id) ?? 0 })),
     workers: seenWorkers,
     running,
+    limit: { plan: org.plan, agents: planLimits(org.plan).concurrentAgents },
   };
 }

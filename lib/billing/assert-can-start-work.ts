@@ -12,7 +12,8 @@ const dayFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone:
 /**
  * Refuses to start new work (a spec phase, a task run) when the organization's payment is
  * overdue or its plan's runs for this month are used up: LIMIT_REACHED with a message that
- * names the limit and details.upgradeUrl. Every domain function that starts work calls it,
+ * names the limit and details.upgradeUrl (with billing on). A plan without a run limit
+ * (SELF_HOSTED) is never refused for runs. Every domain function that starts work calls it,
  * so the web app, the API and integrations are all held to the same rule; the scheduler
  * enforces the same limits in its claim (lib/tasks/claim-tasks.ts).
  */
@@ -32,10 +33,12 @@ export async function assertCanStartWork(
       orgSlug: org.slug,
       limit: "payment",
       plan: org.plan,
-      message: `Payment for ${org.name}'s ${plan} plan is overdue, so new runs are paused. Update the payment method on the billing page to resume.`,
+      message: `Payment for ${org.name}'s ${plan} plan is overdue, so new runs are paused.`,
+      upgrade: "Update the payment method on the billing page to resume.",
     });
   }
   const allowed = planLimits(org.plan).runsPerMonth;
+  if (allowed === null) return;
   const used = await countRuns(tx, { orgId: options.orgId, now });
   if (used >= allowed) {
     const resets = dayFormat.format(billingPeriod(now).end);
@@ -45,7 +48,9 @@ export async function assertCanStartWork(
       plan: org.plan,
       used,
       allowed,
-      message: `${org.name} has used all ${allowed} runs of the ${plan} plan this month. Upgrade for more runs, or wait until ${resets}.`,
+      message: `${org.name} has used all ${allowed} runs of the ${plan} plan this month.`,
+      upgrade: `Upgrade for more runs, or wait until ${resets}.`,
+      withoutBilling: `Billing is off on this server; runs start again on ${resets}.`,
     });
   }
 }

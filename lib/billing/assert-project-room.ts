@@ -22,7 +22,7 @@ export async function assertProjectRoom(
   if (!org) throw notFound("Organization");
   const allowed = planLimits(org.plan).projects;
   const used = org._count.projects;
-  if (used >= allowed) {
+  if (allowed !== null && used >= allowed) {
     const plan = planName(org.plan);
     throw limitReached({
       orgSlug: org.slug,
@@ -30,7 +30,8 @@ export async function assertProjectRoom(
       plan: org.plan,
       used,
       allowed,
-      message: `The ${plan} plan includes ${allowed} ${allowed === 1 ? "project" : "projects"}, and ${org.name} has ${used}. Upgrade to add more.`,
+      message: `The ${plan} plan includes ${allowed} ${allowed === 1 ? "project" : "projects"}, and ${org.name} has ${used}.`,
+      upgrade: "Upgrade to add more.",
     });
   }
 }

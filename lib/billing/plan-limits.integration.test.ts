@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/api/app-error";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
+import { resetEnvForTests } from "@/lib/env";
+import { startRun } from "@/lib/execution/start-run";
 import { setJobEngine } from "@/lib/jobs/get-job-engine";
 import type { Actor } from "@/lib/orgs/roles";
 import { createProject } from "@/lib/projects/create-project";
@@ -11,22 +13,37 @@ import { retrySpec } from "@/lib/specs/retry-spec";
 import { startTicketSpec } from "@/lib/specs/start-ticket-spec";
 import { recordingEngine } from "@/lib/specs/testing/pipeline-fixtures";
 import { claimTasks } from "@/lib/tasks/claim-tasks";
+import { completeTask } from "@/lib/tasks/finish-task";
 import { retryTask } from "@/lib/tasks/retry-task";
 import { createTaskScope, createTasks, type TaskScope } from "@/lib/tasks/testing/task-fixtures";
 import { makeGitRepo } from "@/lib/testing/git-repo";
 import { createProjectWithTicket, createUserWithOrg } from "@/prisma/factories";
 import { findBillingNotice } from "./find-billing-notice";
 import { billingPeriod } from "./plans";
+import { reconcileBillingMode } from "./reconcile-billing-mode";
 import { syncSubscription } from "./sync-subscription";
 
 let database: TestDatabase;
 const db = () => database.db;
 
+/** Billing on (a Stripe key set; nothing here calls Stripe) or off, as this server would have it. */
+function setBilling(on: boolean) {
+  if (on) process.env.STRIPE_SECRET_KEY = "sk_test_plan_limits";
+  else delete process.env.STRIPE_SECRET_KEY;
+  resetEnvForTests();
+}
+const savedKey = process.env.STRIPE_SECRET_KEY;
+
 beforeAll(async () => {
+  // Organizations signed up with billing on start on Free (see "with billing off" below).
+  setBilling(true);
   database = await createTestDatabase();
 });
 afterAll(async () => {
   setJobEngine(undefined);
+  if (savedKey === undefined) delete process.env.STRIPE_SECRET_KEY;
+  else process.env.STRIPE_SECRET_KEY = savedKey;
+  resetEnvForTests();
   await database?.drop();
 });
 beforeEach(async () => {
@@ -156,6 +173,112 @@ describe("runs per month", () => {
       kind: "runsPerMonth",
       message:
         "All 20 runs of the Free plan are used this month, so queued tasks wait. Upgrade for more runs.",
+      billingPage: true,
+    });
+  });
+});
+
+describe("with billing off", () => {
+  beforeAll(() => setBilling(false));
+  afterAll(() => setBilling(true));
+
+  it("puts a new organization on Self-hosted: more than one project, and more than 20 runs a month", async () => {
+    const owner = await createUserWithOrg(db(), "Linus");
+    const org = await db().organization.findUniqueOrThrow({ where: { id: owner.org.id } });
+    expect(org.plan).toBe("SELF_HOSTED");
+    for (const name of ["One", "Two", "Three"]) {
+      await createProject(db(), { actor: owner.actor, input: { name, localPath: makeGitRepo() } });
+    }
+    expect(await db().project.count({ where: { orgId: org.id } })).toBe(3);
+
+    // 25 tasks, each claimed, started (its Run row) and completed, as the worker does.
+    const scope = await createTaskScope(db(), { orgId: org.id });
+    await createTasks(db(), scope, 25);
+    let runs = 0;
+    for (;;) {
+      const claimed = await claimTasks(db(), { workerId: "w", limit: 4 });
+      if (claimed.length === 0) break;
+      for (const task of claimed) {
+        await startRun(db(), { task, workerId: "w", branch: "b", actorKind: "AGENT" });
+        await completeTask(db(), { taskId: task.id, workerId: "w" });
+        runs += 1;
+      }
+    }
+    expect(runs).toBe(25);
+    expect(await db().run.count({ where: { orgId: org.id } })).toBe(25);
+    expect(await findBillingNotice(db(), { orgId: org.id })).toBeNull();
+    // Work still starts: a spec phase, and queued tasks.
+    const { ticket } = await createProjectWithTicket(db(), owner.actor, "Four");
+    await startTicketSpec(db(), { actor: owner.actor, input: { ticketId: ticket.id } });
+    await createTasks(db(), scope, 2);
+    expect(await claimTasks(db(), { workerId: "w", limit: 4 })).toHaveLength(2);
+  });
+
+  it("explains a limit of a plan kept from billing without a link to the billing page", async () => {
+    const owner = await createUserWithOrg(db(), "Ken");
+    await db().organization.update({ where: { id: owner.org.id }, data: { plan: "FREE" } });
+    await createProject(db(), {
+      actor: owner.actor,
+      input: { name: "One", localPath: makeGitRepo() },
+    });
+    const refused = await refusal(
+      createProject(db(), { actor: owner.actor, input: { name: "Two", localPath: makeGitRepo() } }),
+    );
+    expect(refused).toEqual({
+      code: "LIMIT_REACHED",
+      message: `The Free plan includes 1 project, and ${owner.org.name} has 1. Billing is off on this server, so the plan cannot be changed.`,
+      details: { limit: "projects", plan: "FREE", used: 1, allowed: 1 },
+    });
+  });
+});
+
+describe("the billing mode at start-up", () => {
+  it("moves Free organizations without a Stripe account to Self-hosted and back, and never a paying one", async () => {
+    // The other tests' organizations out of the way: as if all were paying.
+    await db().organization.updateMany({ data: { plan: "TEAM" } });
+    const free = await createTaskScope(db(), { plan: "FREE", name: "Unbilled" });
+    const customer = await createTaskScope(db(), { plan: "FREE", name: "Former customer" });
+    await db().organization.update({
+      where: { id: customer.orgId },
+      data: { stripeCustomerId: "cus_former", subscriptionStatus: "CANCELED" },
+    });
+    const paying = await createTaskScope(db(), { plan: "PRO", name: "Paying" });
+    await db().organization.update({
+      where: { id: paying.orgId },
+      data: {
+        stripeCustomerId: "cus_paying",
+        stripeSubscriptionId: "sub_paying",
+        subscriptionStatus: "ACTIVE",
+      },
+    });
+    const planOf = async (scope: TaskScope) =>
+      (await db().organization.findUniqueOrThrow({ where: { id: scope.orgId } })).plan;
+    const plansNow = async () => [await planOf(free), await planOf(customer), await planOf(paying)];
+
+    // A Free organization's queued work waits for its one agent; once Self-hosted, it all starts.
+    await createTasks(db(), free, 3);
+    expect(await claimTasks(db(), { workerId: "w", limit: 5 })).toHaveLength(1);
+
+    expect(await reconcileBillingMode(db(), { billingOn: false })).toEqual({
+      toSelfHosted: 1,
+      toFree: 0,
+    });
+    expect(await plansNow()).toEqual(["SELF_HOSTED", "FREE", "PRO"]);
+    expect(await claimTasks(db(), { workerId: "w", limit: 5 })).toHaveLength(2);
+    // Again: nothing left to move.
+    expect(await reconcileBillingMode(db(), { billingOn: false })).toEqual({
+      toSelfHosted: 0,
+      toFree: 0,
+    });
+
+    expect(await reconcileBillingMode(db(), { billingOn: true })).toEqual({
+      toSelfHosted: 0,
+      toFree: 1,
+    });
+    expect(await plansNow()).toEqual(["FREE", "FREE", "PRO"]);
+    expect(await reconcileBillingMode(db(), { billingOn: true })).toEqual({
+      toSelfHosted: 0,
+      toFree: 0,
     });
   });
 });

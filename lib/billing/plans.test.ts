@@ -24,10 +24,15 @@ afterEach(() => {
 describe("plans", () => {
   it("grow from Free to Pro to Team in every limit", () => {
     for (const limit of ["concurrentAgents", "runsPerMonth", "projects"] as const) {
-      expect(plans.FREE[limit]).toBeLessThan(plans.PRO[limit]);
-      expect(plans.PRO[limit]).toBeLessThan(plans.TEAM[limit]);
+      expect(plans.FREE[limit]).toBeLessThan(plans.PRO[limit] as number);
+      expect(plans.PRO[limit]).toBeLessThan(plans.TEAM[limit] as number);
     }
     expect(plans.FREE).toEqual({ concurrentAgents: 1, runsPerMonth: 20, projects: 1 });
+  });
+
+  it("has no project or run limit on Self-hosted, and more agents at once than Team", () => {
+    expect(plans.SELF_HOSTED).toMatchObject({ runsPerMonth: null, projects: null });
+    expect(plans.SELF_HOSTED.concurrentAgents).toBeGreaterThan(plans.TEAM.concurrentAgents);
   });
 
   it("finds the plan of a configured Stripe price, and none for another price", () => {

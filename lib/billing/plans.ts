@@ -1,20 +1,32 @@
 import { env } from "@/lib/env";
 import type { Plan, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 
-/** What a plan allows an organization: agents running at once, task runs a month, projects. */
+/**
+ * What a plan allows an organization: agents running at once, task runs a month, projects.
+ * null: no limit.
+ */
 export interface PlanLimits {
   /** Tasks of the organization RUNNING or VERIFYING at the same time; the scheduler never exceeds it. */
   concurrentAgents: number;
   /** Agent runs (Run rows) started in a calendar month (UTC); see billingPeriod. */
-  runsPerMonth: number;
-  projects: number;
+  runsPerMonth: number | null;
+  projects: number | null;
 }
 
-/** The plan table: one place for every limit the product enforces. */
+/**
+ * The plan table: one place for every limit the product enforces. The SQL copies are
+ * trellis_agent_cap and trellis_run_cap (migration self_hosted_plan).
+ */
 export const plans: Readonly<Record<Plan, Readonly<PlanLimits>>> = {
   FREE: { concurrentAgents: 1, runsPerMonth: 20, projects: 1 },
   PRO: { concurrentAgents: 5, runsPerMonth: 500, projects: 10 },
   TEAM: { concurrentAgents: 20, runsPerMonth: 5_000, projects: 100 },
+  // Billing is off on this server (no STRIPE_SECRET_KEY): nothing to sell, so no plan limits.
+  // The agent cap stays a number: the fair queue keeps each organization's line at its first
+  // `room` queued tasks (room = cap − running), so an unbounded cap would put every queued task
+  // in line and make each refill rewrite them all. The workers' concurrency is the real limit
+  // (AGENT_CONCURRENCY per worker); 50 is above what one installation runs at once.
+  SELF_HOSTED: { concurrentAgents: 50, runsPerMonth: null, projects: null },
 };
 
 /** How the billing page presents a plan. */
@@ -53,10 +65,24 @@ export const planDescriptions: Readonly<Record<Plan, PlanDescription>> = {
     summary: "For teams running many agents in parallel.",
     features: ["Everything in Pro"],
   },
+  SELF_HOSTED: {
+    name: "Self-hosted",
+    priceUsdPerMonth: 0,
+    summary: "Billing is off on this server; no plan limits.",
+    features: ["Everything in Team", "As many projects and runs as the server takes"],
+  },
 };
 
-/** Plans from smallest to largest: an upgrade is a move to the right. */
-export const planOrder: readonly Plan[] = ["FREE", "PRO", "TEAM"];
+/**
+ * The plans Checkout sells, from smallest to largest: an upgrade is a move to the right.
+ * SELF_HOSTED is not among them: it is the plan of every organization while billing is off.
+ */
+export const planOrder: readonly Exclude<Plan, "SELF_HOSTED">[] = ["FREE", "PRO", "TEAM"];
+
+/** The plan of an organization that has no subscription: Free, or Self-hosted while billing is off. */
+export function unpaidPlan(billingOn: boolean): Plan {
+  return billingOn ? "FREE" : "SELF_HOSTED";
+}
 
 /** The limits of a plan. */
 export function planLimits(plan: Plan): Readonly<PlanLimits> {

@@ -1,7 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import { recordActivity } from "@/lib/activity/record-activity";
+import { unpaidPlan } from "@/lib/billing/plans";
 import type { Db } from "@/lib/db/client";
+import { stripeEnabled } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { uniqueOrgSlug } from "./unique-org-slug";
 
@@ -16,7 +18,10 @@ interface Options {
   personal?: boolean;
 }
 
-/** Creates an organization with the user as its owner. */
+/**
+ * Creates an organization with the user as its owner, on the Free plan, or on Self-hosted (no
+ * plan limits) while billing is off on this server.
+ */
 export async function createOrganization(db: Db, options: Options) {
   return db.$transaction((tx) => insertOrganization(tx, options));
 }
@@ -29,6 +34,7 @@ export async function insertOrganization(tx: Prisma.TransactionClient, options: 
       name: options.input.name,
       slug,
       personal: options.personal ?? false,
+      plan: unpaidPlan(stripeEnabled()),
       memberships: { create: { userId: options.userId, role: "OWNER" } },
     },
     select: { id: true, name: true, slug: true },

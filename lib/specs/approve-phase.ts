@@ -11,6 +11,7 @@ import { flagDuplicateTasks } from "@/lib/guardian/flag-duplicate-tasks";
 import { intakeTaskSettings } from "@/lib/intake/intake-options";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import { applyQueueReadyTasks } from "@/lib/tasks/queue-ready-tasks";
+import { rankStep } from "@/lib/tasks/rank";
 import { storeSpecGraphLayout } from "@/lib/tasks/spec-graph-layout";
 import { tasksContentSchema } from "./artifact-schemas";
 import { nextArtifactVersion } from "./next-artifact-version";
@@ -76,6 +77,22 @@ export async function applyApproval(
   return { orgId, specId, phase: next, version: await nextArtifactVersion(tx, specId, next) };
 }
 
+/**
+ * The highest rank among the organization's open tasks (0 with none). A newly approved graph's
+ * tasks go after it: the queue (and the board) is one order across the organization, rank first,
+ * so tasks ranked by their place within their own spec would put every newer spec's first tasks
+ * ahead of an older spec's last ones. A person can still drag a task up. The lock keeps two
+ * graphs approved at once from interleaving on the same ranks.
+ */
+async function openTasksEnd(tx: Prisma.TransactionClient, orgId: string): Promise<number> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`ranks:${orgId}`}, 0))`;
+  const { _max } = await tx.task.aggregate({
+    where: { orgId, status: { notIn: ["DONE", "CANCELLED"] } },
+    _max: { rank: true },
+  });
+  return _max.rank ?? 0;
+}
+
 /** Approved task graphs become task rows (PENDING) with their dependencies; the scheduler queues them. */
 async function materializeTasks(
   tx: Prisma.TransactionClient,
@@ -90,6 +107,7 @@ async function materializeTasks(
     select: { ticket: { select: { intake: true } } },
   });
   const settings = intakeTaskSettings(spec?.ticket?.intake);
+  const after = await openTasksEnd(tx, options.orgId);
   const ids = new Map<string, string>();
   for (const [index, task] of tasks.entries()) {
     const row = await tx.task.create({
@@ -104,7 +122,7 @@ async function materializeTasks(
         estimateMinutes: task.estimateMinutes,
         files: task.files,
         requirementIds: task.requirementIds,
-        rank: index,
+        rank: after + (index + 1) * rankStep,
         ...settings,
       },
       select: { id: true },

@@ -1,9 +1,9 @@
 // The fair queue's triggers (migration fair_queue) against what people do to queued work:
 // reorder it, pin a project to runners, upgrade, and arrive while others have long queues.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { billingPeriod, blockingStatuses, planOrder, plans } from "@/lib/billing/plans";
+import { billingPeriod, blockingStatuses, plans } from "@/lib/billing/plans";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
-import { SubscriptionStatus } from "@/lib/generated/prisma/enums";
+import { Plan, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 import { claimTasks } from "./claim-tasks";
 import { completeTask, failTask } from "./finish-task";
 import { createTaskScope, createTasks } from "./testing/task-fixtures";
@@ -32,7 +32,7 @@ async function claimOrgs(count: number): Promise<string[]> {
 
 describe("the fair queue", () => {
   it("has the plan limits, blocking statuses and billing months of lib/billing/plans.ts", async () => {
-    for (const plan of planOrder) {
+    for (const plan of Object.values(Plan)) {
       const [row] = await db().$queryRaw<{ agents: number; runs: number }[]>`
         SELECT trellis_agent_cap(${plan}::"Plan") AS agents, trellis_run_cap(${plan}::"Plan") AS runs`;
       expect(row).toEqual({

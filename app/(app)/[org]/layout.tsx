@@ -42,7 +42,11 @@ export default async function OrgLayout({
         user={{ name: user.name, email: user.email }}
       >
         {billingNotice ? (
-          <BillingBanner orgSlug={org.slug} message={billingNotice.message} />
+          <BillingBanner
+            orgSlug={org.slug}
+            message={billingNotice.message}
+            billingPage={billingNotice.billingPage}
+          />
         ) : null}
         {children}
       </AppShell>

@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { listAgentActivity } from "@/lib/agents/list-agent-activity";
 import { requireOrgContext } from "@/lib/auth/org-context";
+import { planName } from "@/lib/billing/plans";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { can } from "@/lib/orgs/roles";
@@ -36,10 +37,16 @@ export default async function AgentsPage({ params }: { params: Promise<{ org: st
           <h2 id="runners-heading" className="font-medium text-sm">
             Runners
           </h2>
+          {/* Two different caps, said apart: the plan's for this organization, the workers' for all. */}
+          <p className="text-muted-foreground text-sm" data-testid="agent-limit">
+            Running now: {activity.running.length} of {activity.limit.agents} allowed at once by the{" "}
+            {planName(activity.limit.plan)} plan. Each worker of the built-in runner runs up to{" "}
+            {env().AGENT_CONCURRENCY} {env().AGENT_CONCURRENCY === 1 ? "task" : "tasks"} at once, of
+            all organizations.
+          </p>
           <RunnersTable
             runners={activity.runners}
             workers={activity.workers}
-            concurrency={env().AGENT_CONCURRENCY}
             renderedAt={renderedAt}
           />
         </section>

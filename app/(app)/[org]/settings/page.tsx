@@ -16,6 +16,7 @@ import { Button } from "@/components/ui/button";
 import { getModelRouting } from "@/lib/agents/get-model-routing";
 import { listApiKeys } from "@/lib/api-keys/list-api-keys";
 import { requireOrgContext } from "@/lib/auth/org-context";
+import { planName } from "@/lib/billing/plans";
 import { getCallbackConfig } from "@/lib/callbacks/get-callback-config";
 import { listCallbackDeliveries } from "@/lib/callbacks/list-callback-deliveries";
 import { db } from "@/lib/db/client";
@@ -77,7 +78,7 @@ export default async function SettingsPage({
             <dd className="font-mono text-xs leading-5">/{org.slug}</dd>
             <dt className="text-muted-foreground">Plan</dt>
             <dd>
-              <Badge variant="outline">{capitalize(org.plan)}</Badge>
+              <Badge variant="outline">{planName(org.plan)}</Badge>
               {org.personal ? (
                 <span className="ml-2 text-muted-foreground text-xs">Personal workspace</span>
               ) : null}

@@ -34,6 +34,12 @@ const statusBadges: Record<SubscriptionStatus, { label: string; variant: BadgeVa
   PAUSED: { label: "Paused", variant: "muted" },
 };
 
+/** A plan card's line for one limit: "10 projects", or "Unlimited projects" for a plan without it. */
+function limitLine(allowed: number | null, one: string, many: string): string {
+  if (allowed === null) return `Unlimited ${many}`;
+  return `${numberFormat.format(allowed)} ${allowed === 1 ? one : many}`;
+}
+
 function Notice({ children }: { children: React.ReactNode }) {
   return (
     <p className="flex items-start gap-2 rounded-lg border bg-muted/40 px-3 py-2 text-sm">
@@ -58,7 +64,6 @@ export default async function BillingPage({
   const prices = configured ? stripePrices() : {};
   const canManage = can(actor.role, "manage");
   const status = statusBadges[billing.subscriptionStatus];
-  const current = planOrder.indexOf(billing.plan);
   // Back from Checkout before Stripe's webhook arrived: look again every two seconds.
   const awaitingWebhook = checkout === "success" && billing.plan === "FREE";
   const tokens = billing.usage.inputTokens + billing.usage.outputTokens;
@@ -85,10 +90,17 @@ export default async function BillingPage({
         {checkout === "cancelled" ? (
           <Notice>Checkout was cancelled; nothing was charged.</Notice>
         ) : null}
-        {configured ? null : (
+        {configured ? null : billing.plan === "SELF_HOSTED" ? (
           <Notice>
-            Billing is not configured on this server (STRIPE_SECRET_KEY is not set), so {org.name}{" "}
-            stays on the plan stored for it: {planName(billing.plan)}.
+            Billing is off on this server (STRIPE_SECRET_KEY is not set), so {org.name} is on the
+            Self-hosted plan: no limits on projects or runs, and up to{" "}
+            {billing.limits.concurrentAgents} agents at once, as many as the workers run.
+          </Notice>
+        ) : (
+          <Notice>
+            Billing is off on this server (STRIPE_SECRET_KEY is not set), so {org.name} keeps the
+            plan stored for it, {planName(billing.plan)}, and its limits; the plan cannot be changed
+            here.
           </Notice>
         )}
 
@@ -168,80 +180,79 @@ export default async function BillingPage({
           </div>
         </section>
 
-        <section aria-labelledby="plans" className="grid gap-3">
-          <div className="grid gap-1">
-            <h2 id="plans" className="font-medium text-sm">
-              Plans
-            </h2>
-            {canManage ? null : (
+        {configured ? (
+          <section aria-labelledby="plans" className="grid gap-3">
+            <div className="grid gap-1">
+              <h2 id="plans" className="font-medium text-sm">
+                Plans
+              </h2>
+              {canManage ? null : (
+                <p className="text-muted-foreground text-sm">
+                  Only owners and admins can change the plan.
+                </p>
+              )}
+            </div>
+            <ul className="grid gap-4 md:grid-cols-3">
+              {planOrder.map((plan) => {
+                const description = planDescriptions[plan];
+                const limits = plans[plan];
+                const isCurrent = plan === billing.plan;
+                // From Free every paid plan is an upgrade; paying ones change plan in the portal.
+                const upgradable =
+                  plan !== "FREE" && billing.plan === "FREE" && canManage && Boolean(prices[plan]);
+                return (
+                  <li key={plan}>
+                    <Card className="h-full">
+                      <CardHeader>
+                        <CardTitle>
+                          <h3 className="flex items-center gap-2">
+                            {description.name}
+                            {isCurrent ? <Badge variant="secondary">Current plan</Badge> : null}
+                          </h3>
+                        </CardTitle>
+                        <p className="text-muted-foreground">{description.summary}</p>
+                      </CardHeader>
+                      <CardContent className="grid flex-1 content-start gap-3">
+                        <p>
+                          <span className="font-semibold text-lg">
+                            {usdFormat.format(description.priceUsdPerMonth)}
+                          </span>{" "}
+                          <span className="text-muted-foreground">a month</span>
+                        </p>
+                        <ul className="grid gap-1">
+                          {[
+                            limitLine(limits.projects, "project", "projects"),
+                            limitLine(limits.concurrentAgents, "agent at once", "agents at once"),
+                            limitLine(limits.runsPerMonth, "run a month", "runs a month"),
+                            ...description.features,
+                          ].map((line) => (
+                            <li key={line} className="flex items-start gap-2">
+                              <Check
+                                aria-hidden="true"
+                                className="mt-0.5 size-3.5 shrink-0 text-status-done"
+                              />
+                              {line}
+                            </li>
+                          ))}
+                        </ul>
+                      </CardContent>
+                      {upgradable ? (
+                        <CardFooter>
+                          <UpgradeButton plan={plan} planName={description.name} />
+                        </CardFooter>
+                      ) : null}
+                    </Card>
+                  </li>
+                );
+              })}
+            </ul>
+            {configured && billing.plan !== "FREE" && canManage ? (
               <p className="text-muted-foreground text-sm">
-                Only owners and admins can change the plan.
+                To switch plans or cancel, use Manage billing.
               </p>
-            )}
-          </div>
-          <ul className="grid gap-4 md:grid-cols-3">
-            {planOrder.map((plan, index) => {
-              const description = planDescriptions[plan];
-              const limits = plans[plan];
-              const isCurrent = plan === billing.plan;
-              const upgradable =
-                plan !== "FREE" &&
-                index > current &&
-                billing.plan === "FREE" &&
-                canManage &&
-                Boolean(prices[plan]);
-              return (
-                <li key={plan}>
-                  <Card className="h-full">
-                    <CardHeader>
-                      <CardTitle>
-                        <h3 className="flex items-center gap-2">
-                          {description.name}
-                          {isCurrent ? <Badge variant="secondary">Current plan</Badge> : null}
-                        </h3>
-                      </CardTitle>
-                      <p className="text-muted-foreground">{description.summary}</p>
-                    </CardHeader>
-                    <CardContent className="grid flex-1 content-start gap-3">
-                      <p>
-                        <span className="font-semibold text-lg">
-                          {usdFormat.format(description.priceUsdPerMonth)}
-                        </span>{" "}
-                        <span className="text-muted-foreground">a month</span>
-                      </p>
-                      <ul className="grid gap-1">
-                        {[
-                          `${numberFormat.format(limits.projects)} ${limits.projects === 1 ? "project" : "projects"}`,
-                          `${numberFormat.format(limits.concurrentAgents)} ${limits.concurrentAgents === 1 ? "agent" : "agents"} at once`,
-                          `${numberFormat.format(limits.runsPerMonth)} runs a month`,
-                          ...description.features,
-                        ].map((line) => (
-                          <li key={line} className="flex items-start gap-2">
-                            <Check
-                              aria-hidden="true"
-                              className="mt-0.5 size-3.5 shrink-0 text-status-done"
-                            />
-                            {line}
-                          </li>
-                        ))}
-                      </ul>
-                    </CardContent>
-                    {upgradable ? (
-                      <CardFooter>
-                        <UpgradeButton plan={plan} planName={description.name} />
-                      </CardFooter>
-                    ) : null}
-                  </Card>
-                </li>
-              );
-            })}
-          </ul>
-          {configured && billing.plan !== "FREE" && canManage ? (
-            <p className="text-muted-foreground text-sm">
-              To switch plans or cancel, use Manage billing.
-            </p>
-          ) : null}
-        </section>
+            ) : null}
+          </section>
+        ) : null}
       </main>
     </>
   );
