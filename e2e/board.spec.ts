@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { seedTasks } from "./db";
+import { seedDiamondSpec, seedTasks } from "./db";
 import { field, signUp, tabTo, unique, waitForHydration } from "./fixtures";
 
 /*
@@ -75,6 +75,9 @@ test.describe("board", () => {
 
     await drag(page, card(page, stuck), column(page, "Done"));
     await expect(boardStatus(page)).toHaveText("Moved task 1 to Done.");
+    // A drag is not a click: the task's drawer stays shut.
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    await expect(page).toHaveURL(new RegExp(`/${orgSlug}/board$`));
     await expect(column(page, "Done").getByRole("link", { name: stuck })).toBeVisible();
 
     await page.reload();
@@ -242,11 +245,85 @@ test.describe("board", () => {
     await page.getByRole("link", { name: "Clear filters" }).click();
     await expect(page.getByRole("link", { name: back })).toBeVisible();
 
-    // Enter on a card opens the task.
-    await page.getByRole("link", { name: back }).focus();
+    // Enter on a card opens the task in the drawer; Esc closes it and the card has focus again.
+    const backLink = page.getByRole("link", { name: back });
+    await backLink.focus();
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(new RegExp(`/${orgSlug}/tasks/tsk_`));
-    await expect(page.getByRole("heading", { level: 1, name: new RegExp(back) })).toBeVisible();
+    const drawer = page.getByRole("dialog", { name: `2 ${back}` });
+    await expect(drawer).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(drawer).toBeHidden();
+    await expect(page).toHaveURL(new RegExp(`/${orgSlug}/board`));
+    await expect(backLink).toBeFocused();
+  });
+
+  test("a card opens its task in a drawer over the board: tabs, Esc back to the card, a reload shows the page", async ({
+    page,
+  }) => {
+    const { orgSlug } = await signUp(page);
+    const seeded = await seedDiamondSpec(orgSlug);
+    await openBoard(page, orgSlug);
+    const running = card(page, "Price rules engine");
+
+    await test.step("a running card shows its agent, how long it has run and its cost", async () => {
+      await expect(running).toContainText("Claude");
+      await expect(running).toContainText("$0.25");
+      const elapsed = running.getByTitle("Running for");
+      await expect(elapsed).toHaveText(/^Running for \d+ min \d+ s$/);
+      const first = await elapsed.textContent();
+      await expect.poll(() => elapsed.textContent()).not.toBe(first);
+    });
+
+    const drawer = page.getByRole("dialog", { name: "2 Price rules engine" });
+    await test.step("a click opens the drawer over the board, with the task's tabs", async () => {
+      await running.getByRole("link", { name: "Price rules engine" }).click();
+      await expect(drawer).toBeVisible();
+      await expect(page).toHaveURL(`/${orgSlug}/tasks/${seeded.ids.get("2")}`);
+      await expect(drawer.getByRole("tablist", { name: "Task views" }).getByRole("tab")).toHaveText(
+        ["Log", "Diff", "Verification", "Cost", "Trace"],
+      );
+      await expect(drawer.getByRole("log")).toContainText("Running npm test -- pricing");
+      await expect(drawer.getByRole("region", { name: "Agent" })).toContainText(
+        "claude-sonnet-5-5",
+      );
+      // The board stays drawn behind it (hidden from assistive technology while the dialog is open).
+      const behind = page.locator("[data-board-ready] [data-task-card]", {
+        hasText: "Checkout flow",
+      });
+      await expect(behind).toBeVisible();
+
+      await drawer.getByRole("tab", { name: "Cost" }).click();
+      await expect(drawer.getByRole("tabpanel", { name: "Cost" }).getByRole("table")).toContainText(
+        "claude",
+      );
+      // With the keyboard: the arrow keys go on to the next tab.
+      await page.keyboard.press("ArrowRight");
+      await expect(drawer.getByRole("tab", { name: "Trace" })).toBeFocused();
+      await expect(drawer.getByRole("tab", { name: "Trace" })).toHaveAttribute(
+        "aria-selected",
+        "true",
+      );
+      await expect(behind).toBeVisible();
+    });
+
+    await test.step("Esc closes it and the card has focus again", async () => {
+      await page.keyboard.press("Escape");
+      await expect(drawer).toBeHidden();
+      await expect(page).toHaveURL(`/${orgSlug}/board`);
+      await expect(running.getByRole("link", { name: "Price rules engine" })).toBeFocused();
+    });
+
+    await test.step("the task's URL, reloaded, is its full page", async () => {
+      await running.getByRole("link", { name: "Price rules engine" }).click();
+      await expect(drawer).toBeVisible();
+      await page.reload();
+      await expect(
+        page.getByRole("heading", { level: 1, name: /Price rules engine/ }),
+      ).toBeVisible();
+      await expect(page.getByRole("dialog")).toHaveCount(0);
+      await expect(page.getByRole("log")).toContainText("Running npm test -- pricing");
+    });
   });
 
   test("a long column draws 50 cards and shows the rest on request; counts are complete", async ({

@@ -72,10 +72,12 @@ test("the graph draws a six-task diamond, marks the blocked task and opens the t
       "href",
       `/${orgSlug}/tasks/${id("5")}`,
     );
-    await expect(page).toHaveURL(new RegExp(`task=${id("5")}`));
+    // The task's own URL, the graph still drawn behind the drawer.
+    await expect(page).toHaveURL(`/${orgSlug}/tasks/${id("5")}`);
+    await expect(canvas.locator(".react-flow__node")).toHaveCount(6);
     await page.keyboard.press("Escape");
     await expect(drawer).toBeHidden();
-    await expect(page).not.toHaveURL(/task=/);
+    await expect(page).toHaveURL(new RegExp(`/${orgSlug}/graph`));
   });
 
   await test.step("from the keyboard: Enter on a focused node opens it, with agent and log", async () => {
@@ -89,7 +91,7 @@ test("the graph draws a six-task diamond, marks the blocked task and opens the t
     await expect(agent).toContainText("claude-sonnet-5-5");
     await expect(agent).toContainText(SEED_WORKER);
     await expect(drawer.getByRole("log")).toContainText("Running npm test -- pricing");
-    await expect(drawer.getByRole("region", { name: "Cost" })).toContainText("$0.2476");
+    await expect(agent).toContainText("$0.2476");
     // Focus stays in the drawer while it is open, and goes back to the node after.
     for (let i = 0; i < 8; i++) await page.keyboard.press("Tab");
     await expect

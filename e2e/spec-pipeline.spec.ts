@@ -188,7 +188,7 @@ test("a spec goes from ticket to approved requirements, design and tasks, then a
     await expect(content(page, "Tasks").getByText("Version 1 · approved · agent")).toBeVisible();
   });
 
-  await test.step("a task page shows its log, its diff and its trace", async () => {
+  await test.step("a task opens in the drawer with its log, its diff and its trace", async () => {
     await page.goto(`/${account.orgSlug}/specs/${specId}?tab=execution`);
     await page
       .getByRole("main")
@@ -197,13 +197,14 @@ test("a spec goes from ticket to approved requirements, design and tasks, then a
       .getByRole("link")
       .click();
     await expect(page).toHaveURL(/\/tasks\/tsk_/);
-    await expect(page.getByRole("log", { name: "Run log" })).toContainText("offline agent");
-    await page.getByRole("link", { name: "Diff" }).click();
-    await expect(page.getByRole("region", { name: /^\.trellis\/tasks\// })).toContainText("+");
-    await page.getByRole("link", { name: "Verification" }).click();
-    await expect(page.getByRole("main")).toContainText(/No verification has run|passed/);
-    await page.getByRole("link", { name: "Trace", exact: true }).click();
-    const events = page.getByRole("list", { name: "Trace events" });
+    const drawer = page.getByRole("dialog");
+    await expect(drawer.getByRole("log", { name: "Run log" })).toContainText("offline agent");
+    await drawer.getByRole("tab", { name: "Diff" }).click();
+    await expect(drawer.getByRole("region", { name: /^\.trellis\/tasks\// })).toContainText("+");
+    await drawer.getByRole("tab", { name: "Verification" }).click();
+    await expect(drawer).toContainText(/No verification has run|passed/);
+    await drawer.getByRole("tab", { name: "Trace" }).click();
+    const events = drawer.getByRole("list", { name: "Trace events" });
     await expect(events.locator('[data-trace-kind="tool_call"]')).toContainText("write_file");
     await events.getByText("Input").first().click();
     await expect(events).toContainText(".trellis/tasks/");
@@ -490,21 +491,22 @@ test("a task whose command-line agent fails shows why, and a person can retry it
   const first = execution.locator('[data-task-key="1"]');
   await expect(first).toHaveAttribute("data-status", "FAILED", { timeout: 60_000 });
   await first.getByRole("link").click();
-  await expect(page.getByRole("main").getByRole("alert")).toContainText("the agent cannot do this");
-  await expect(page.getByRole("log", { name: "Run log" })).toContainText(
+  const drawer = page.getByRole("dialog");
+  await expect(drawer.getByRole("alert")).toContainText("the agent cannot do this");
+  await expect(drawer.getByRole("log", { name: "Run log" })).toContainText(
     "the agent cannot do this",
   );
 
-  await page.getByRole("button", { name: "Retry task" }).click();
+  await drawer.getByRole("button", { name: "Retry task" }).click();
   await expect(page.getByText("Task queued again")).toBeVisible();
   // It runs again (and, with the same broken command, fails again): a second run in its history.
-  await page.getByRole("link", { name: "Cost", exact: true }).click();
+  await drawer.getByRole("tab", { name: "Cost" }).click();
   // A retry starts a fresh set of attempts, so both runs are attempt #1: header + two rows.
-  await expect(page.getByRole("row")).toHaveCount(3, { timeout: 30_000 });
-  await expect(page.getByRole("row", { name: /#1/ })).toHaveCount(2);
+  await expect(drawer.getByRole("row")).toHaveCount(3, { timeout: 30_000 });
+  await expect(drawer.getByRole("row", { name: /#1/ })).toHaveCount(2);
 });
 
-test("the guardian stops an agent stuck repeating one tool call, and the task page says why", async ({
+test("the guardian stops an agent stuck repeating one tool call, and the task drawer says why", async ({
   page,
 }) => {
   test.slow();
@@ -532,11 +534,12 @@ test("the guardian stops an agent stuck repeating one tool call, and the task pa
   await expect(first).toHaveAttribute("data-status", "NEEDS_ATTENTION", { timeout: 60_000 });
   await first.getByRole("link").click();
 
-  await expect(page.getByRole("main").getByRole("alert")).toContainText(
+  const drawer = page.getByRole("dialog");
+  await expect(drawer.getByRole("alert")).toContainText(
     "Guardian: Stopped: repeated the same tool call 3 times in a row again after a nudge",
   );
-  const guardian = page.getByRole("region", { name: "Guardian" });
+  const guardian = drawer.getByRole("region", { name: "Guardian" });
   await expect(guardian.getByText("Nudged", { exact: true })).toBeVisible();
   await expect(guardian.getByText("Escalated", { exact: true })).toBeVisible();
-  await expect(page.getByRole("log", { name: "Run log" })).toContainText("Guardian (nudge)");
+  await expect(drawer.getByRole("log", { name: "Run log" })).toContainText("Guardian (nudge)");
 });

@@ -17,7 +17,8 @@ export function formatAge(seconds: number): string {
 
 /**
  * Seconds since `since`, ticking every second in the browser. `renderedAt` is the server's
- * clock when the page was made, so the first client render matches the server's HTML.
+ * clock when the page was made, so the first client render matches the server's HTML; without
+ * it the age shows once the browser has the clock (nothing in the server's HTML).
  * With `warn`, the age turns amber past 60 s and red past 90 s (a heartbeat's health).
  */
 export function HeartbeatAge({
@@ -28,20 +29,21 @@ export function HeartbeatAge({
   className,
 }: {
   since: string | Date | null;
-  renderedAt: string | Date;
+  renderedAt?: string | Date;
   warn?: boolean;
   /** e.g. " ago" */
   suffix?: string;
   className?: string;
 }) {
   const start = since ? new Date(since).getTime() : null;
-  const [now, setNow] = useState(() => new Date(renderedAt).getTime());
+  const [now, setNow] = useState(() => (renderedAt ? new Date(renderedAt).getTime() : null));
   useEffect(() => {
     setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
   if (start === null) return <span className={cn("text-muted-foreground", className)}>never</span>;
+  if (now === null) return <span className={cn("font-mono tabular-nums", className)} />;
   const age = (now - start) / 1000;
   const level = !warn ? "ok" : age > ALERT_AFTER_S ? "alert" : age > WARN_AFTER_S ? "warn" : "ok";
   return (

@@ -5,6 +5,7 @@ import { CSS } from "@dnd-kit/utilities";
 import { Lock } from "lucide-react";
 import Link from "next/link";
 import { memo } from "react";
+import { HeartbeatAge } from "@/components/agents/heartbeat-age";
 import { PhaseBadge, StatusBadge } from "@/components/ui/status-badge";
 import type { BoardSpec, BoardTask } from "@/lib/tasks/list-board-tasks";
 import { cn } from "@/lib/utils/cn";
@@ -17,9 +18,11 @@ const usd = new Intl.NumberFormat("en", {
   minimumFractionDigits: 2,
 });
 
-function elapsed(startedAt: string): string {
-  const minutes = Math.max(0, Math.floor((Date.now() - Date.parse(startedAt)) / 60_000));
-  return minutes < 60 ? `${minutes}m` : `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+// A card moved out of these (an optimistic move) stops its clock at once.
+const inProgress = new Set(["RUNNING", "VERIFYING"]);
+
+function cost(amount: number): string {
+  return amount < 0.01 ? "<$0.01" : usd.format(amount);
 }
 
 /**
@@ -96,14 +99,17 @@ export function CardContent({
             <span className="max-w-20 truncate">{task.agent}</span>
           </span>
         ) : null}
-        {task.status === "RUNNING" && task.startedAt ? (
-          <span className="shrink-0 tabular-nums" suppressHydrationWarning title="Running for">
-            {elapsed(task.startedAt)}
+        {task.startedAt && inProgress.has(task.status) ? (
+          // Only running cards tick (each its own timer): the board itself never re-renders for it.
+          <span className="shrink-0" title="Running for">
+            <span className="sr-only">Running for </span>
+            <HeartbeatAge since={task.startedAt} warn={false} />
           </span>
         ) : null}
         {task.costUsd ? (
           <span className="shrink-0 font-mono tabular-nums" title="Cost so far">
-            {usd.format(task.costUsd)}
+            <span className="sr-only">Cost so far </span>
+            {cost(task.costUsd)}
           </span>
         ) : null}
       </div>

@@ -13,7 +13,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import type { GraphSpec } from "@/lib/tasks/list-graph-specs";
 
 /** `?project=…&spec=…` for the graph page, leaving out what is unset. */
-export function graphQuery(params: { project?: string | null; spec?: string | null }): string {
+function graphQuery(params: { project?: string | null; spec?: string | null }): string {
   const query = new URLSearchParams();
   if (params.project) query.set("project", params.project);
   if (params.spec) query.set("spec", params.spec);

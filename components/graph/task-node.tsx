@@ -3,6 +3,7 @@
 import { Handle, type Node, type NodeProps, Position } from "@xyflow/react";
 import { Lock } from "lucide-react";
 import { memo } from "react";
+import { blockingReason } from "@/components/tasks/blocking-reason";
 import { getStatusMeta } from "@/components/ui/status-badge";
 import type { TaskGraphNode } from "@/lib/tasks/build-task-graph";
 import { cn } from "@/lib/utils/cn";
@@ -34,15 +35,6 @@ export function taskStatusLabel(task: Pick<TaskGraphNode, "status" | "blockedBy"
   if (task.blockedBy.length > 0) return "Blocked";
   if (task.status === "PENDING") return "Waiting";
   return getStatusMeta(task.status).label;
-}
-
-/** "Waits for 2 (running), 4 (failed)" */
-export function blockingReason(blockedBy: TaskGraphNode["blockedBy"]): string {
-  const parts = blockedBy.map(
-    (dep) =>
-      `${dep.key} (${dep.status === "PENDING" ? "waiting" : getStatusMeta(dep.status).label.toLowerCase()})`,
-  );
-  return `Waits for ${parts.join(", ")}`;
 }
 
 /** What a screen reader says for a node: key, title, status, why it waits, critical path. */

@@ -1,7 +1,6 @@
 "use client";
 
 import { ExternalLink, Lock } from "lucide-react";
-import Link from "next/link";
 import type * as React from "react";
 import {
   Sheet,
@@ -10,7 +9,6 @@ import {
   SheetHeader,
   SheetTitle,
 } from "@/components/ui/sheet";
-import { Skeleton } from "@/components/ui/skeleton";
 import { StatusBadge } from "@/components/ui/status-badge";
 
 export interface TaskDrawerSummary {
@@ -23,9 +21,9 @@ export interface TaskDrawerSummary {
 }
 
 /**
- * The task side panel: opens at once with what the page already knows (`summary`), then
- * shows `children` — the details the server rendered for it — or a loading state until they
- * arrive. A dialog: focus stays inside, Esc closes, focus returns to what opened it.
+ * The task side panel: the task's key, title and status, a link to its full page, and
+ * `children` (its detail). A dialog: focus stays inside, Esc closes, focus returns to what
+ * opened it.
  */
 export function TaskDrawer({
   open,
@@ -39,16 +37,17 @@ export function TaskDrawer({
   onClose: () => void;
   /** Where focus goes when the drawer closes (what opened it); Radix only knows its own triggers. */
   returnFocus?: () => HTMLElement | null;
-  summary: TaskDrawerSummary | null;
+  summary: TaskDrawerSummary;
   /** The task's full page. */
-  href: string | null;
-  children?: React.ReactNode;
+  href: string;
+  children: React.ReactNode;
 }) {
   return (
     <Sheet open={open} onOpenChange={(next) => (next ? undefined : onClose())}>
       <SheetContent
         data-testid="task-drawer"
         aria-describedby={undefined}
+        className="sm:max-w-xl"
         onCloseAutoFocus={(event) => {
           const target = returnFocus?.();
           if (!target) return;
@@ -58,43 +57,27 @@ export function TaskDrawer({
       >
         <SheetHeader>
           <SheetTitle>
-            {summary ? (
-              <>
-                <span className="font-mono text-muted-foreground text-sm">{summary.key}</span>{" "}
-                {summary.title}
-              </>
-            ) : (
-              "Task"
-            )}
+            <span className="font-mono text-muted-foreground text-sm">{summary.key}</span>{" "}
+            {summary.title}
           </SheetTitle>
           <div className="flex flex-wrap items-center gap-2">
-            {summary ? <StatusBadge status={summary.status} /> : null}
-            {href ? (
-              <Link
-                href={href}
-                className="ml-auto inline-flex items-center gap-1 text-muted-foreground text-xs hover:text-foreground hover:underline"
-              >
-                Open full page <ExternalLink className="size-3" aria-hidden="true" />
-              </Link>
-            ) : null}
+            <StatusBadge status={summary.status} />
+            {/* A plain link, a full load: the router would open this same drawer again. */}
+            <a
+              href={href}
+              className="ml-auto inline-flex items-center gap-1 text-muted-foreground text-xs hover:text-foreground hover:underline"
+            >
+              Open full page <ExternalLink className="size-3" aria-hidden="true" />
+            </a>
           </div>
-          {summary?.blockedReason ? (
+          {summary.blockedReason ? (
             <SheetDescription className="flex items-center gap-1.5 text-xs">
               <Lock className="size-3 shrink-0" aria-hidden="true" /> Blocked.{" "}
               {summary.blockedReason}
             </SheetDescription>
           ) : null}
         </SheetHeader>
-        <div className="min-h-0 flex-1 overflow-y-auto px-4 py-3">
-          {children ?? (
-            <div role="status" aria-busy="true" className="grid gap-3">
-              <span className="sr-only">Loading the task…</span>
-              <Skeleton className="h-4 w-40" />
-              <Skeleton className="h-16 w-full" />
-              <Skeleton className="h-40 w-full" />
-            </div>
-          )}
-        </div>
+        <div className="min-h-0 flex-1 overflow-y-auto px-4 py-3">{children}</div>
       </SheetContent>
     </Sheet>
   );

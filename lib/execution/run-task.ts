@@ -199,19 +199,32 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
             usage.inputTokens += u.inputTokens;
             usage.outputTokens += u.outputTokens;
             usage.costUsd += u.costUsd;
-            await db.usageRecord.create({
-              data: {
-                orgId: task.orgId,
-                specId: task.specId,
-                taskId: task.id,
-                runId: run.id,
-                role: "coder",
-                model: u.model,
-                inputTokens: u.inputTokens,
-                outputTokens: u.outputTokens,
-                costUsd: new Prisma.Decimal(u.costUsd.toFixed(6)),
-              },
-            });
+            const cost = new Prisma.Decimal(u.costUsd.toFixed(6));
+            // The run's totals grow as it goes (the board shows a running task's cost), as a
+            // self-hosted runner's do; its end writes the same totals again.
+            await db.$transaction([
+              db.usageRecord.create({
+                data: {
+                  orgId: task.orgId,
+                  specId: task.specId,
+                  taskId: task.id,
+                  runId: run.id,
+                  role: "coder",
+                  model: u.model,
+                  inputTokens: u.inputTokens,
+                  outputTokens: u.outputTokens,
+                  costUsd: cost,
+                },
+              }),
+              db.run.update({
+                where: { id: run.id },
+                data: {
+                  inputTokens: { increment: u.inputTokens },
+                  outputTokens: { increment: u.outputTokens },
+                  costUsd: { increment: cost },
+                },
+              }),
+            ]);
             const after = await enforceSpecBudget(db, {
               orgId: task.orgId,
               specId: task.specId,

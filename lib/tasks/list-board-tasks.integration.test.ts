@@ -71,6 +71,48 @@ describe("listBoardTasks", () => {
     }
   });
 
+  it("a task in progress shows who runs its attempt, since when, and the attempt's cost so far", async () => {
+    const scope = await createTaskScope(db(), { name: "Runs" });
+    const ids = await createTaskGraph(db(), scope, [
+      // The built-in runner: the task names no agent; its run does. $0.10 from a failed attempt.
+      { key: "1", status: "RUNNING", dependsOn: [], costUsd: 0.1, startedAt },
+      { key: "2", status: "VERIFYING", dependsOn: [], startedAt },
+      { key: "3", status: "DONE", dependsOn: [], costUsd: 0.003 },
+    ]);
+    const runner = await db().runner.create({
+      data: {
+        orgId: scope.orgId,
+        name: "build-box-7",
+        tokenPrefix: "trr_x",
+        tokenHash: `hash-${scope.orgId}`,
+      },
+    });
+    const run = (taskId: string, data: object) =>
+      db().run.create({ data: { orgId: scope.orgId, taskId, specId: scope.specId, ...data } });
+    // The failed attempt (finished) and a run a lost worker left open, both superseded.
+    await run(ids.get("1")!, { agentKind: "CLI", costUsd: 0.1, finishedAt: startedAt });
+    await run(ids.get("1")!, { agentKind: "CLI", costUsd: 5, createdAt: new Date(0) });
+    await run(ids.get("1")!, { agentKind: "OFFLINE", costUsd: 0.0512, startedAt });
+    await run(ids.get("2")!, { agentKind: "CLAUDE", runnerId: runner.id, startedAt });
+
+    const { tasks } = await listBoardTasks(db(), { actor: actorOf(scope.orgId) });
+    const byKey = new Map(tasks.map((t) => [t.key, t]));
+    expect(byKey.get("1")).toMatchObject({
+      agent: "Offline agent",
+      costUsd: 0.1512,
+      startedAt: startedAt.toISOString(),
+    });
+    expect(byKey.get("2")).toMatchObject({
+      agent: "build-box-7",
+      startedAt: startedAt.toISOString(),
+    });
+    expect(byKey.get("2")).not.toHaveProperty("costUsd");
+    // A finished task: its total, no agent or start.
+    expect(byKey.get("3")).toMatchObject({ costUsd: 0.003 });
+    expect(byKey.get("3")).not.toHaveProperty("agent");
+    expect(byKey.get("3")).not.toHaveProperty("startedAt");
+  });
+
   it("shows another organization's board nothing of this one", async () => {
     const other = await createTaskScope(db(), { name: "Other" });
     const { tasks, specs } = await listBoardTasks(db(), { actor: actorOf(other.orgId) });

@@ -36,11 +36,14 @@ export interface BoardTask {
   requirementIds: string[];
   /** A key of the board's `specs`. */
   specId: string;
-  /** Runner name, or the agent back-end ("Claude", "CLI agent", "Offline agent"), once assigned. */
+  /**
+   * Who works on it: for a running or verifying task its run's runner name or agent back-end
+   * ("Claude", "CLI agent", "Offline agent"); else the runner or back-end it is assigned to.
+   */
   agent?: string;
-  /** Dollars spent so far, when any. */
+  /** Dollars spent so far (the attempt under way included), when any. */
   costUsd?: number;
-  /** When a running task started (the card shows how long it has run). */
+  /** When a running or verifying task's attempt started (the card shows how long it has run). */
   startedAt?: string;
   /** Keys of the unfinished tasks a pending task waits for, when any. */
   blockedBy?: string[];
@@ -64,10 +67,13 @@ function agentFilter(agent: string | undefined): Prisma.TaskWhereInput {
   return kind ? { agentKind: kind } : { runnerId: agent };
 }
 
+const inProgress = new Set<TaskStatus>(["RUNNING", "VERIFYING"]);
+
 /**
  * The organization's tasks for the board, in queue order (rank, then age),
  * filtered by project, spec, agent and label, with their specs by id;
- * `truncated` when more than BOARD_TASK_LIMIT match.
+ * `truncated` when more than BOARD_TASK_LIMIT match. Tasks in progress carry who
+ * runs them, since when, and what their attempt has cost so far.
  */
 export async function listBoardTasks(
   db: Db,
@@ -108,6 +114,7 @@ export async function listBoardTasks(
     },
   });
   const specs: Record<string, BoardSpec> = {};
+  const costs = new Map<string, number>();
   const tasks = rows.slice(0, BOARD_TASK_LIMIT).map((row): BoardTask => {
     specs[row.specId] ??= { title: row.spec.title, projectName: row.project.name };
     const task: BoardTask = {
@@ -122,13 +129,36 @@ export async function listBoardTasks(
     };
     const agent = row.runner?.name ?? (row.agentKind ? agentKindLabels[row.agentKind] : null);
     if (agent) task.agent = agent;
-    const costUsd = row.costUsd.toNumber();
-    if (costUsd > 0) task.costUsd = costUsd;
-    if (row.status === "RUNNING" && row.startedAt) task.startedAt = row.startedAt.toISOString();
+    costs.set(row.id, row.costUsd.toNumber());
+    if (inProgress.has(row.status) && row.startedAt) task.startedAt = row.startedAt.toISOString();
     if (row.status === "PENDING" && row.dependsOn.length) {
       task.blockedBy = row.dependsOn.map((d) => d.dependsOn.key);
     }
     return task;
   });
+  // The open run of each task in progress (a few: as many as run at once) says who runs it
+  // and what the attempt has cost; the task's own total counts finished attempts only.
+  const working = tasks.filter((t) => inProgress.has(t.status));
+  if (working.length) {
+    const byId = new Map(working.map((t) => [t.id, t]));
+    const runs = await db.run.findMany({
+      where: { orgId: actor.orgId, taskId: { in: [...byId.keys()] }, finishedAt: null },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { taskId: true, agentKind: true, costUsd: true, runner: { select: { name: true } } },
+    });
+    // A run left open by a lost worker is superseded by the task's latest.
+    const open = new Map(runs.map((run) => [run.taskId ?? "", run]));
+    for (const [taskId, run] of open) {
+      const task = byId.get(taskId);
+      if (!task) continue;
+      const agent = run.runner?.name ?? (run.agentKind ? agentKindLabels[run.agentKind] : null);
+      if (agent) task.agent = agent;
+      costs.set(task.id, (costs.get(task.id) ?? 0) + run.costUsd.toNumber());
+    }
+  }
+  for (const task of tasks) {
+    const costUsd = costs.get(task.id) ?? 0;
+    if (costUsd > 0) task.costUsd = Math.round(costUsd * 10_000) / 10_000;
+  }
   return { tasks, specs, truncated: rows.length > BOARD_TASK_LIMIT };
 }

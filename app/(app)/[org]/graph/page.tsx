@@ -2,18 +2,15 @@ import { List, Network } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LiveRefresh } from "@/components/execution/live-refresh";
-import { GraphFilters, graphQuery } from "@/components/graph/graph-filters";
+import { GraphFilters } from "@/components/graph/graph-filters";
 import { GraphLegend } from "@/components/graph/graph-legend";
 import { GraphView } from "@/components/graph/graph-view";
 import { AwaitingWork } from "@/components/shell/awaiting-work";
 import { PageHeader } from "@/components/shell/page-header";
-import { TaskDrawerDetail } from "@/components/tasks/task-drawer-detail";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { isAppError } from "@/lib/api/app-error";
 import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
 import { db } from "@/lib/db/client";
-import { getTaskDetail } from "@/lib/execution/get-task-detail";
 import { can } from "@/lib/orgs/roles";
 import { getTaskGraph } from "@/lib/tasks/get-task-graph";
 import { listGraphSpecs } from "@/lib/tasks/list-graph-specs";
@@ -21,7 +18,7 @@ import { specGraphLayout } from "@/lib/tasks/spec-graph-layout";
 
 export const metadata: Metadata = { title: "Graph" };
 
-type Query = { spec?: string | string[]; project?: string | string[]; task?: string | string[] };
+type Query = { spec?: string | string[]; project?: string | string[] };
 const one = (value: string | string[] | undefined) =>
   (Array.isArray(value) ? value[0] : value) || null;
 
@@ -82,32 +79,6 @@ export default async function GraphPage({
     specId: graph.spec.id,
     nodes: graph.nodes,
   });
-  const taskId = one(query.task);
-  const renderedAt = new Date();
-  const here = `${basePath}${graphQuery({ project: projectId, spec: graph.spec.id })}`;
-  const drawer = taskId ? await drawerFor(taskId) : null;
-
-  async function drawerFor(id: string) {
-    try {
-      const detail = await getTaskDetail(db(), { actor, taskId: id, logLimit: 20 });
-      return (
-        <TaskDrawerDetail
-          detail={detail}
-          canWrite={can(actor.role, "write")}
-          renderedAt={renderedAt}
-          drawerHref={(depId) => `${here}${here.includes("?") ? "&" : "?"}task=${depId}`}
-          pageHref={`/${org.slug}/tasks/${id}`}
-          traceHref={(runId) => `/api/orgs/${org.slug}/runs/${runId}/trace`}
-        />
-      );
-    } catch (error) {
-      if (isAppError(error) && error.code === "NOT_FOUND") {
-        return <p className="text-muted-foreground text-sm">This task does not exist here.</p>;
-      }
-      throw error;
-    }
-  }
-
   const { criticalPath } = graph;
   return (
     <>
@@ -160,8 +131,6 @@ export default async function GraphPage({
             criticalPath={criticalPath.keys}
             positions={positions}
             label={`Dependency graph of ${graph.spec.title}`}
-            drawerTaskId={taskId}
-            drawer={drawer}
             className="flex-1"
           />
         ) : (

@@ -1,34 +1,18 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { notFound } from "next/navigation";
-import { DiffView } from "@/components/execution/diff-view";
-import { GuardianInterventions } from "@/components/execution/guardian-interventions";
 import { LiveRefresh } from "@/components/execution/live-refresh";
-import { LogView } from "@/components/execution/log-view";
 import { TaskActions } from "@/components/execution/task-actions";
-import { TraceRunPicker } from "@/components/execution/trace-run-picker";
-import { TraceView } from "@/components/execution/trace-view";
 import { PageHeader } from "@/components/shell/page-header";
+import { loadTaskView } from "@/components/tasks/load-task-view";
+import { TaskDetail } from "@/components/tasks/task-detail";
 import { PhaseBadge, StatusBadge } from "@/components/ui/status-badge";
-import { orNotFound, requireOrgContext } from "@/lib/auth/org-context";
-import { db } from "@/lib/db/client";
-import { getRunTrace } from "@/lib/execution/get-run-trace";
-import { getTaskDetail } from "@/lib/execution/get-task-detail";
+import { requireOrgContext } from "@/lib/auth/org-context";
 import { can } from "@/lib/orgs/roles";
-import { cn } from "@/lib/utils/cn";
 
 export const metadata: Metadata = { title: "Task" };
 
-const tabs = [
-  { param: "log", label: "Log" },
-  { param: "diff", label: "Diff" },
-  { param: "verification", label: "Verification" },
-  { param: "cost", label: "Cost" },
-  { param: "trace", label: "Trace" },
-] as const;
-
 const inProgress = new Set(["QUEUED", "RUNNING", "VERIFYING"]);
 
+/** A task's own page (a shared link, a reload, a new tab); a click on the board opens the drawer instead. */
 export default async function TaskPage({
   params,
   searchParams,
@@ -37,19 +21,11 @@ export default async function TaskPage({
   searchParams: Promise<{ tab?: string; run?: string }>;
 }) {
   const { org: orgSlug, taskId } = await params;
-  const { tab: tabParam, run: runParam } = await searchParams;
+  const { tab, run } = await searchParams;
   const { actor, org } = await requireOrgContext(orgSlug);
-  const { task, latest, logs } = await orNotFound(getTaskDetail(db(), { actor, taskId }));
-  const tab = tabs.find((t) => t.param === tabParam) ?? tabs[0];
-  // The Trace tab shows the run the URL names (one of this task's, else 404), by default the latest.
-  const traceRun =
-    tab.param === "trace" && runParam ? task.runs.find((r) => r.id === runParam) : latest;
-  if (tab.param === "trace" && runParam && !traceRun) notFound();
-  const trace =
-    tab.param === "trace" && traceRun
-      ? await getRunTrace(db(), { actor, runId: traceRun.id, logs: false })
-      : null;
-  const traceHref = (runId: string) => `/${org.slug}/tasks/${task.id}?tab=trace&run=${runId}`;
+  const view = await loadTaskView(actor, { taskId, tab, run });
+  const { task } = view;
+  const canWrite = can(actor.role, "write");
 
   return (
     <>
@@ -62,149 +38,20 @@ export default async function TaskPage({
       />
       <LiveRefresh active={inProgress.has(task.status)} logs={{ taskId: task.id }} />
       <main className="grid gap-5 p-6">
-        <header className="grid gap-2">
-          <div className="flex flex-wrap items-center gap-3">
-            <h1 className="font-semibold text-lg">
-              <span className="mr-2 font-mono text-muted-foreground text-base">{task.key}</span>
-              {task.title}
-            </h1>
-            <StatusBadge status={task.status} />
-            <PhaseBadge phase={task.phase} />
-            {can(actor.role, "write") ? (
-              <div className="ml-auto">
-                <TaskActions taskId={task.id} status={task.status} />
-              </div>
-            ) : null}
-          </div>
-          {task.description ? (
-            <p className="max-w-3xl text-muted-foreground text-sm">{task.description}</p>
-          ) : null}
-          <dl className="flex flex-wrap gap-x-6 gap-y-1 text-xs">
-            <div className="flex gap-1">
-              <dt className="text-muted-foreground">Id</dt>
-              <dd className="font-mono">{task.id}</dd>
+        <header className="flex flex-wrap items-center gap-3">
+          <h1 className="font-semibold text-lg">
+            <span className="mr-2 font-mono text-base text-muted-foreground">{task.key}</span>
+            {task.title}
+          </h1>
+          <StatusBadge status={task.status} />
+          <PhaseBadge phase={task.phase} />
+          {canWrite ? (
+            <div className="ml-auto">
+              <TaskActions taskId={task.id} status={task.status} />
             </div>
-            <div className="flex gap-1">
-              <dt className="text-muted-foreground">Attempts</dt>
-              <dd>{task.attempts}</dd>
-            </div>
-            {latest?.branch ? (
-              <div className="flex gap-1">
-                <dt className="text-muted-foreground">Branch</dt>
-                <dd className="font-mono">{latest.branch}</dd>
-              </div>
-            ) : null}
-            {task.dependsOn.length ? (
-              <div className="flex gap-1">
-                <dt className="text-muted-foreground">Depends on</dt>
-                <dd className="font-mono">
-                  {task.dependsOn.map((d) => d.dependsOn.key).join(", ")}
-                </dd>
-              </div>
-            ) : null}
-          </dl>
-          {task.attentionReason || latest?.errorMessage ? (
-            <p
-              role="alert"
-              className="rounded-md border border-status-attention/40 bg-status-attention/10 px-3 py-2 text-sm"
-            >
-              {task.attentionReason ?? latest?.errorMessage}
-            </p>
           ) : null}
-          <GuardianInterventions interventions={task.guardian} />
         </header>
-        <nav aria-label="Task views" className="flex gap-1 border-b">
-          {tabs.map((t) => (
-            <Link
-              key={t.param}
-              href={`/${org.slug}/tasks/${task.id}?tab=${t.param}`}
-              aria-current={t.param === tab.param ? "page" : undefined}
-              className={cn(
-                "-mb-px border-b-2 px-3 py-2 text-sm",
-                t.param === tab.param
-                  ? "border-foreground font-medium"
-                  : "border-transparent text-muted-foreground hover:text-foreground",
-              )}
-            >
-              {t.label}
-            </Link>
-          ))}
-        </nav>
-        {tab.param === "log" ? <LogView lines={logs} /> : null}
-        {tab.param === "diff" ? <DiffView diff={latest?.diff ?? null} /> : null}
-        {tab.param === "verification" ? (
-          latest?.verifications.length ? (
-            <ul className="grid gap-3">
-              {latest.verifications.map((v) => (
-                <li key={v.id} className="rounded-lg border">
-                  <div className="flex items-center gap-2 border-b px-3 py-1.5 text-sm">
-                    <span className="font-medium">{v.kind}</span>
-                    <code className="font-mono text-xs">{v.command}</code>
-                    <span className="ml-auto text-xs">
-                      exit {v.exitCode ?? "—"} · {(v.durationMs / 1000).toFixed(1)} s
-                    </span>
-                    <StatusBadge
-                      status={v.passed ? "DONE" : "FAILED"}
-                      label={v.passed ? "passed" : "failed"}
-                    />
-                  </div>
-                  <pre className="max-h-80 overflow-auto whitespace-pre-wrap p-3 font-mono text-xs">
-                    {v.output || "(no output)"}
-                  </pre>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p className="text-muted-foreground text-sm">
-              No verification has run yet (the project's setup, test and lint commands run after the
-              agent).
-            </p>
-          )
-        ) : null}
-        {tab.param === "trace" ? (
-          <>
-            {traceRun ? (
-              <TraceRunPicker runs={task.runs} selectedId={traceRun.id} hrefOf={traceHref} />
-            ) : null}
-            <TraceView
-              events={trace?.events ?? []}
-              runStartedAt={trace?.run.startedAt ?? null}
-              runLabel={
-                traceRun
-                  ? `Run ${task.runs.length - task.runs.indexOf(traceRun)} of ${task.runs.length} · attempt ${traceRun.attempt}`
-                  : undefined
-              }
-              downloadHref={traceRun ? `/api/orgs/${org.slug}/runs/${traceRun.id}/trace` : null}
-            />
-          </>
-        ) : null}
-        {tab.param === "cost" ? (
-          <table className="w-full max-w-xl text-sm">
-            <thead>
-              <tr className="text-left text-muted-foreground text-xs">
-                <th scope="col" className="py-1">
-                  Run
-                </th>
-                <th scope="col">Agent</th>
-                <th scope="col">Tokens in / out</th>
-                <th scope="col">Cost</th>
-              </tr>
-            </thead>
-            <tbody>
-              {task.runs.map((r) => (
-                <tr key={r.id} className="border-t">
-                  <td className="py-1">#{r.attempt}</td>
-                  <td>{r.agentKind?.toLowerCase() ?? "—"}</td>
-                  <td className="font-mono text-xs">
-                    {r.inputTokens.toLocaleString("en-US")} /{" "}
-                    {r.outputTokens.toLocaleString("en-US")}
-                  </td>
-                  <td className="font-mono text-xs">${Number(r.costUsd).toFixed(4)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <TaskDetail orgSlug={org.slug} view={view} canWrite={canWrite} variant="page" />
       </main>
     </>
   );

@@ -1,0 +1,1 @@
+export { TaskDrawerSlotLayout as default } from "@/components/tasks/task-drawer-slot";

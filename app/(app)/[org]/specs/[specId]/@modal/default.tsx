@@ -1,0 +1,1 @@
+export { NoTaskDrawer as default } from "@/components/tasks/task-drawer-slot";
