@@ -63,7 +63,7 @@ export default async function SettingsPage({
       <PageHeader
         crumbs={[{ label: org.name, href: `/${org.slug}/projects` }, { label: "Settings" }]}
       />
-      <main className="grid max-w-4xl gap-10 p-6">
+      <main className="grid grid-cols-1 max-w-4xl gap-10 p-4 md:p-6">
         <h1 className="font-semibold text-lg">Settings</h1>
 
         <section aria-labelledby="general" className="grid gap-3">

@@ -61,7 +61,7 @@ export default async function TaskPage({
         ]}
       />
       <LiveRefresh active={inProgress.has(task.status)} logs={{ taskId: task.id }} />
-      <main className="grid gap-5 p-6">
+      <main className="grid grid-cols-1 gap-5 p-4 md:p-6">
         <header className="grid gap-2">
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="font-semibold text-lg">
