@@ -56,6 +56,7 @@ export default async function TaskPage({
       <PageHeader
         crumbs={[
           { label: org.name, href: `/${org.slug}/projects` },
+          { label: task.project.name, href: `/${org.slug}/projects/${task.project.id}` },
           { label: task.spec.title, href: `/${org.slug}/specs/${task.spec.id}?tab=execution` },
           { label: `Task ${task.key}` },
         ]}
