@@ -19,7 +19,7 @@ export function SettingsNav() {
   return (
     <nav
       aria-label="Settings sections"
-      className="xl:sticky xl:top-16 xl:col-start-2 xl:row-span-10 xl:row-start-1 xl:self-start"
+      className="max-xl:-mt-6 xl:sticky xl:top-16 xl:col-start-2 xl:row-span-10 xl:row-start-1 xl:self-start"
     >
       <ul className="flex flex-wrap gap-1 xl:flex-col xl:gap-0.5 xl:border-l xl:pl-3">
         {settingsSections.map((section) => (
