@@ -82,7 +82,9 @@ for (const theme of ["light", "dark"] as const) {
       await expectNoSeriousViolations(page, `spec page, design review (${theme})`);
 
       await page.goto(`/${orgSlug}/tickets`);
-      await expect(page.getByRole("link", { name: new RegExp(ticket.name) })).toBeVisible();
+      await expect(
+        page.getByRole("main").getByRole("link", { name: new RegExp(ticket.name) }),
+      ).toBeVisible();
       await expectNoSeriousViolations(page, `tickets list (${theme})`);
 
       await page.goto(`/${orgSlug}/settings`);

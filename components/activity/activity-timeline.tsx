@@ -104,12 +104,12 @@ export function ActivityTimeline({
 
   const days = groupByDay(state.entries);
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-1 gap-6">
       {days.map((day, i) => (
         <section
           key={`${day.day}-${day.entries[0]?.id}`}
           aria-labelledby={`activity-day-${i}`}
-          className="grid gap-1"
+          className="grid grid-cols-1 gap-1"
         >
           <h2
             id={`activity-day-${i}`}
@@ -117,7 +117,7 @@ export function ActivityTimeline({
           >
             {day.day}
           </h2>
-          <ol className="grid">
+          <ol className="grid grid-cols-1">
             {day.entries.map((entry) => {
               const Icon = entry.family ? familyIcons[entry.family] : Activity;
               return (
@@ -136,12 +136,12 @@ export function ActivityTimeline({
                     <Link
                       href={entry.href}
                       prefetch={false}
-                      className="min-w-0 flex-1 truncate rounded-sm outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring"
+                      className="min-w-0 flex-1 wrap-anywhere rounded-sm outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring"
                     >
                       {entry.sentence}
                     </Link>
                   ) : (
-                    <span className="min-w-0 flex-1 truncate">{entry.sentence}</span>
+                    <span className="min-w-0 flex-1 wrap-anywhere">{entry.sentence}</span>
                   )}
                   <time
                     dateTime={entry.at}

@@ -398,7 +398,9 @@ export function Board({
     >
       <div
         data-board-ready={ready ? "" : undefined}
-        className="flex min-h-0 flex-1 gap-3 overflow-x-auto p-4"
+        // `relative`: the cards' and headers' sr-only text (absolutely positioned) must scroll with
+        // the columns, not widen the window.
+        className="relative flex min-h-0 flex-1 gap-3 overflow-x-auto p-4"
       >
         {columns.map((column) => (
           <BoardColumn

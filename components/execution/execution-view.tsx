@@ -20,7 +20,7 @@ const active = new Set(["QUEUED", "RUNNING", "VERIFYING", "PENDING"]);
 export function ExecutionView({ orgSlug, tasks }: { orgSlug: string; tasks: TaskRow[] }) {
   const done = tasks.filter((t) => t.status === "DONE").length;
   return (
-    <div className="grid gap-3">
+    <div className="grid grid-cols-1 gap-3">
       <LiveRefresh active={tasks.some((t) => active.has(t.status))} />
       <p className="text-muted-foreground text-sm" aria-live="polite">
         {done} of {tasks.length} tasks done
@@ -34,7 +34,7 @@ export function ExecutionView({ orgSlug, tasks }: { orgSlug: string; tasks: Task
             <li key={task.id} data-task-key={task.key} data-status={task.status}>
               <Link
                 href={`/${orgSlug}/tasks/${task.id}`}
-                className="flex items-center gap-3 px-3 py-2 text-dense hover:bg-accent/50"
+                className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 text-dense hover:bg-accent/50 md:flex-nowrap"
               >
                 <span className="w-8 shrink-0 font-mono text-muted-foreground text-xs">
                   {task.key}

@@ -46,7 +46,7 @@ export function GraphFilters({
   }));
 
   return (
-    <div className="flex items-center gap-2">
+    <div className="flex flex-wrap items-center justify-end gap-2">
       <DropdownMenu>
         <DropdownMenuTrigger asChild>
           <Button

@@ -230,7 +230,7 @@ function ModelIdCell({
   readOnly: boolean;
 }) {
   return (
-    <TableCell className="min-w-52">
+    <TableCell className="min-w-64">
       <FormField id={id} label={<span className="sr-only">{label}</span>} hint={hint} error={error}>
         <Input
           {...fieldControlProps(id, { error, hint })}

@@ -48,17 +48,36 @@ const SEARCH_MIN_LENGTH = 2;
 const SEARCH_DEBOUNCE_MS = 200;
 const RESULT_PREFIX = "result:";
 
-const resultMeta: Record<SearchResultKind, { icon: typeof Ticket; segment: string; noun: string }> =
-  {
-    task: { icon: ListChecks, segment: "tasks", noun: "Task" },
-    ticket: { icon: Ticket, segment: "tickets", noun: "Ticket" },
-    spec: { icon: FileText, segment: "specs", noun: "Spec" },
-    project: { icon: FolderGit2, segment: "projects", noun: "Project" },
-  };
+/** Search results by kind, in the order their groups show; `rank` orders the groups (see below). */
+const resultMeta: Record<
+  SearchResultKind,
+  { icon: typeof Ticket; segment: string; noun: string; heading: string; rank: number }
+> = {
+  project: {
+    icon: FolderGit2,
+    segment: "projects",
+    noun: "Project",
+    heading: "Projects",
+    rank: 0.4,
+  },
+  ticket: { icon: Ticket, segment: "tickets", noun: "Ticket", heading: "Tickets", rank: 0.3 },
+  spec: { icon: FileText, segment: "specs", noun: "Spec", heading: "Specs", rank: 0.2 },
+  task: { icon: ListChecks, segment: "tasks", noun: "Task", heading: "Tasks", rank: 0.1 },
+};
+const resultKinds = Object.keys(resultMeta) as SearchResultKind[];
 
-/** Server results are already filtered by the query: keep them; rank the static commands by cmdk's fuzzy match. */
+/**
+ * cmdk orders items and groups by this score. Server results are already filtered by the query;
+ * they rank by kind (projects, tickets, specs, tasks), below the pages and actions the query
+ * clearly names (cmdk's fuzzy score of 0.5 and up) and above ones it barely matches.
+ */
 function paletteFilter(value: string, search: string, keywords?: string[]): number {
-  return value.startsWith(RESULT_PREFIX) ? 1 : defaultFilter(value, search, keywords);
+  if (value.startsWith(RESULT_PREFIX)) {
+    const kind = value.slice(RESULT_PREFIX.length).split(":")[0] as SearchResultKind;
+    return resultMeta[kind]?.rank ?? 0.05;
+  }
+  const score = defaultFilter(value, search, keywords);
+  return score >= 0.5 ? score : score * 0.1;
 }
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -163,30 +182,6 @@ export function CommandPalette({ org, orgs, projects }: CommandPaletteProps) {
       ) : null}
       <CommandList>
         <CommandEmpty>{pending ? "Searching…" : "Nothing matches."}</CommandEmpty>
-        {hits.length > 0 ? (
-          <>
-            <CommandGroup heading="Search results">
-              {hits.map((hit) => {
-                const meta = resultMeta[hit.kind];
-                return (
-                  <CommandItem
-                    key={`${hit.kind}:${hit.id}`}
-                    value={`${RESULT_PREFIX}${hit.kind}:${hit.id}`}
-                    onSelect={() => go(`/${org.slug}/${meta.segment}/${hit.id}`)}
-                  >
-                    <meta.icon aria-hidden="true" />
-                    <span className="sr-only">{meta.noun}: </span>
-                    <span className="truncate">{hit.title}</span>
-                    <span className="ml-auto max-w-[45%] shrink-0 truncate text-muted-foreground text-xs">
-                      {hit.detail}
-                    </span>
-                  </CommandItem>
-                );
-              })}
-            </CommandGroup>
-            <CommandSeparator />
-          </>
-        ) : null}
         <CommandGroup heading="Actions">
           {approval ? (
             <CommandItem value={`Approve ${approval.label}`} onSelect={approve}>
@@ -234,6 +229,28 @@ export function CommandPalette({ org, orgs, projects }: CommandPaletteProps) {
             </CommandItem>
           ))}
         </CommandGroup>
+        {resultKinds.map((kind) => {
+          const meta = resultMeta[kind];
+          const ofKind = hits.filter((hit) => hit.kind === kind);
+          return ofKind.length > 0 ? (
+            <CommandGroup key={kind} heading={meta.heading}>
+              {ofKind.map((hit) => (
+                <CommandItem
+                  key={`${hit.kind}:${hit.id}`}
+                  value={`${RESULT_PREFIX}${hit.kind}:${hit.id}`}
+                  onSelect={() => go(`/${org.slug}/${meta.segment}/${hit.id}`)}
+                >
+                  <meta.icon aria-hidden="true" />
+                  <span className="sr-only">{meta.noun}: </span>
+                  <span className="truncate">{hit.title}</span>
+                  <span className="ml-auto max-w-[45%] shrink-0 truncate text-muted-foreground text-xs">
+                    {hit.detail}
+                  </span>
+                </CommandItem>
+              ))}
+            </CommandGroup>
+          ) : null;
+        })}
         {/* While a search runs, its results list projects; the sidebar's list would repeat them. */}
         {projects.length > 0 && !searching ? (
           <>

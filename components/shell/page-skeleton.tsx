@@ -1,5 +1,6 @@
 import type * as React from "react";
 import { cn } from "@/lib/utils/cn";
+import { MobileNavButton } from "./mobile-nav";
 
 /**
  * A view's outline while the server renders it (the route's loading.tsx): an empty top bar,
@@ -15,12 +16,14 @@ export function PageSkeleton({
   children: React.ReactNode;
 }) {
   return (
-    <main aria-busy="true" className="flex h-dvh flex-col">
-      <div className="h-12 shrink-0 border-b" />
+    <main aria-busy="true" data-fill-viewport className="flex min-h-0 flex-1 flex-col">
+      <div className="flex h-12 shrink-0 items-center border-b px-4">
+        <MobileNavButton />
+      </div>
       <p role="status" className="sr-only">
         {label}
       </p>
-      <div className={cn("min-h-0 flex-1 p-6", className)}>{children}</div>
+      <div className={cn("min-h-0 flex-1 p-4 md:p-6", className)}>{children}</div>
     </main>
   );
 }

@@ -70,7 +70,9 @@ export function PhaseStepper({
                 : undefined
             }
           >
-            {i > 0 ? <span aria-hidden="true" className="mx-1 h-px w-5 bg-border" /> : null}
+            {i > 0 ? (
+              <span aria-hidden="true" className="mx-1 h-px w-5 bg-border max-sm:hidden" />
+            ) : null}
             <span
               className={cn(
                 "flex items-center gap-1.5 rounded-full border px-2 py-0.5",

@@ -123,7 +123,7 @@ export function TicketForm({
             rows={8}
           />
         </FormField>
-        <div className="grid gap-4 sm:grid-cols-3">
+        <div className="grid items-start gap-4 sm:grid-cols-3">
           <FormField id="priority" label="Priority" error={errors.priority}>
             <NativeSelect
               {...fieldControlProps("priority", { error: errors.priority })}
@@ -163,6 +163,8 @@ export function TicketForm({
               value={values.labels}
               onChange={set("labels")}
               placeholder="ui, api"
+              // As tall as the Priority and Type selects beside it.
+              className="h-9"
             />
           </FormField>
         </div>

@@ -54,7 +54,7 @@ export async function TicketListView({
   const newTicketHref = `/${orgSlug}/tickets/new${projectId ? `?project=${projectId}` : ""}`;
 
   return (
-    <div className="grid gap-4">
+    <div className="grid grid-cols-1 gap-4">
       <div className="flex flex-wrap items-center gap-2">
         <nav aria-label="Filter by status" className="flex flex-wrap gap-1">
           {[undefined, ...ticketStatuses].map((s) => (
@@ -73,13 +73,13 @@ export async function TicketListView({
             </IntentLink>
           ))}
         </nav>
-        <search className="ml-auto">
+        <search className="ml-auto max-sm:w-full">
           <form action={baseHref} className="flex items-center gap-1">
             {status ? <input type="hidden" name="status" value={status} /> : null}
             <label htmlFor="ticket-search" className="sr-only">
               Search tickets by title
             </label>
-            <div className="relative">
+            <div className="relative max-sm:flex-1">
               <Search
                 className="-translate-y-1/2 pointer-events-none absolute top-1/2 left-2 size-3.5 text-muted-foreground"
                 aria-hidden="true"
@@ -89,7 +89,7 @@ export async function TicketListView({
                 name="q"
                 defaultValue={q}
                 placeholder="Search titles  /"
-                className="h-8 w-56 pl-7"
+                className="h-8 w-full pl-7 sm:w-56"
                 data-page-search
               />
             </div>

@@ -5,9 +5,13 @@ import { Dialog as SheetPrimitive } from "radix-ui";
 import type * as React from "react";
 import { cn } from "@/lib/utils/cn";
 
-/** A panel that slides over the right edge: a dialog (focus trapped, Esc closes). */
+/** A panel that slides over the right (or left) edge: a dialog (focus trapped, Esc closes). */
 export function Sheet(props: React.ComponentProps<typeof SheetPrimitive.Root>) {
   return <SheetPrimitive.Root data-slot="sheet" {...props} />;
+}
+
+export function SheetTrigger(props: React.ComponentProps<typeof SheetPrimitive.Trigger>) {
+  return <SheetPrimitive.Trigger data-slot="sheet-trigger" {...props} />;
 }
 
 export function SheetClose(props: React.ComponentProps<typeof SheetPrimitive.Close>) {
@@ -18,8 +22,9 @@ export function SheetClose(props: React.ComponentProps<typeof SheetPrimitive.Clo
 export function SheetContent({
   className,
   children,
+  side = "right",
   ...props
-}: React.ComponentProps<typeof SheetPrimitive.Content>) {
+}: React.ComponentProps<typeof SheetPrimitive.Content> & { side?: "left" | "right" }) {
   return (
     <SheetPrimitive.Portal>
       {/* A light scrim: the page behind stays readable, as the drawer is there to keep it in view. */}
@@ -27,7 +32,10 @@ export function SheetContent({
       <SheetPrimitive.Content
         data-slot="sheet-content"
         className={cn(
-          "fixed inset-y-0 right-0 z-50 flex h-dvh w-full max-w-[calc(100%-3rem)] flex-col border-l bg-popover text-popover-foreground shadow-xl outline-none data-[state=open]:animate-sheet-in sm:max-w-md",
+          "fixed inset-y-0 z-50 flex h-dvh w-full max-w-[calc(100%-3rem)] flex-col bg-popover text-popover-foreground shadow-xl outline-none sm:max-w-md",
+          side === "right"
+            ? "right-0 border-l data-[state=open]:animate-sheet-in"
+            : "left-0 border-r data-[state=open]:animate-sheet-in-left",
           className,
         )}
         {...props}

@@ -3,7 +3,12 @@ import { cn } from "@/lib/utils/cn";
 
 export function Table({ className, ...props }: React.ComponentProps<"table">) {
   return (
-    <div data-slot="table-container" className="relative w-full overflow-x-auto">
+    // On phones the table scrolls inside its box: `contain` keeps its width out of the layout of
+    // what holds it, which would otherwise grow past the screen to fit the table.
+    <div
+      data-slot="table-container"
+      className="relative w-full overflow-x-auto max-md:[contain:inline-size]"
+    >
       <table
         data-slot="table"
         className={cn("w-full caption-bottom text-dense", className)}

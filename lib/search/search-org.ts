@@ -40,8 +40,9 @@ function human(value: string): string {
 
 /**
  * The organization's projects, tickets, specs and tasks whose text holds every
- * word of `q` (titles, names, slugs, task keys, "#12" ticket numbers), newest
- * first, at most `limit` of each kind. Never another organization's rows.
+ * word of `q` (titles, names, slugs, task keys, "#12" ticket numbers): projects, then tickets,
+ * specs and tasks, each kind newest first, at most `limit` of each. Never another
+ * organization's rows.
  */
 export async function searchOrg(
   db: Db,
@@ -103,13 +104,9 @@ export async function searchOrg(
     }),
   ]);
 
+  // In the palette's order: projects, tickets, specs, tasks.
   return [
-    ...tasks.map((t) => ({
-      kind: "task" as const,
-      id: t.id,
-      title: t.title,
-      detail: `${t.key} · ${human(t.status)} · ${t.spec.title}`,
-    })),
+    ...projects.map((p) => ({ kind: "project" as const, id: p.id, title: p.name, detail: p.slug })),
     ...tickets.map((t) => ({
       kind: "ticket" as const,
       id: t.id,
@@ -122,6 +119,11 @@ export async function searchOrg(
       title: s.title,
       detail: `${human(s.state)} · ${s.project.name}`,
     })),
-    ...projects.map((p) => ({ kind: "project" as const, id: p.id, title: p.name, detail: p.slug })),
+    ...tasks.map((t) => ({
+      kind: "task" as const,
+      id: t.id,
+      title: t.title,
+      detail: `${t.key} · ${human(t.status)} · ${t.spec.title}`,
+    })),
   ];
 }

@@ -10,6 +10,10 @@ import { listOrganizations } from "@/lib/orgs/list-organizations";
 import { listProjects } from "@/lib/projects/list-projects";
 import { latestEventSeq } from "@/lib/realtime/latest-event-seq";
 import { realtimeClientConfig } from "@/lib/realtime/realtime-client-config";
+import { listRecentSpecs } from "@/lib/specs/list-recent-specs";
+
+/** Projects the sidebar lists, each with its latest specs under it when it is the current one. */
+const SIDEBAR_PROJECTS = 8;
 
 export default async function OrgLayout({
   children,
@@ -20,9 +24,17 @@ export default async function OrgLayout({
 }) {
   const { org: orgSlug } = await params;
   const { actor, org } = await requireOrgContext(orgSlug);
-  const [orgs, projects, user, billingNotice, seq] = await Promise.all([
+  const projectsWithSpecs = listProjects(db(), { actor, take: 50 }).then(async (projects) => ({
+    projects,
+    // Only the listed projects: the sidebar shows the current one's specs under it.
+    specs: await listRecentSpecs(db(), {
+      actor,
+      projectIds: projects.slice(0, SIDEBAR_PROJECTS).map((p) => p.id),
+    }),
+  }));
+  const [orgs, { projects, specs }, user, billingNotice, seq] = await Promise.all([
     listOrganizations(db(), actor.userId),
-    listProjects(db(), { actor, take: 50 }),
+    projectsWithSpecs,
     getCurrentUser(actor.userId),
     findBillingNotice(db(), { orgId: actor.orgId }),
     latestEventSeq(db(), { actor }),
@@ -39,6 +51,7 @@ export default async function OrgLayout({
         org={{ slug: org.slug, name: org.name, role: actor.role }}
         orgs={orgs.map((o) => ({ slug: o.slug, name: o.name, role: o.role }))}
         projects={projects.map((p) => ({ id: p.id, name: p.name }))}
+        specs={specs}
         user={{ name: user.name, email: user.email }}
       >
         {billingNotice ? (

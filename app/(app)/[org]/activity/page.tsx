@@ -73,7 +73,7 @@ export default async function ActivityPage({
       />
       {/* New events appear on top while the page is open. */}
       <LiveRefresh active />
-      <main className="grid max-w-4xl gap-5 p-6">
+      <main className="grid grid-cols-1 max-w-4xl gap-5 p-4 md:p-6">
         <h1 className="sr-only">Activity</h1>
         <div className="flex flex-wrap items-center gap-3">
           <nav aria-label="Filter by event type" className="flex flex-wrap gap-1">

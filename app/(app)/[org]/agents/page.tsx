@@ -31,7 +31,7 @@ export default async function AgentsPage({ params }: { params: Promise<{ org: st
       />
       {/* Always live: agents start and stop on their own, and heartbeats move. */}
       <LiveRefresh active />
-      <main className="grid gap-8 p-6">
+      <main className="grid grid-cols-1 gap-8 p-4 md:p-6">
         <h1 className="sr-only">Agents</h1>
         <section aria-labelledby="runners-heading" className="grid gap-2">
           <h2 id="runners-heading" className="font-medium text-sm">

@@ -62,7 +62,7 @@ export default async function BoardPage({
         actions={newTicket}
       />
       <LiveRefresh active={tasks.some((t) => live.has(t.status))} />
-      <main className="flex h-[calc(100dvh-3rem)] min-h-0 flex-col">
+      <main data-fill-viewport className="flex min-h-0 flex-1 flex-col">
         <h1 className="sr-only">Board</h1>
         {tasks.length === 0 && !filtered ? (
           <div className="p-6">

@@ -54,7 +54,7 @@ export default async function CostsPage({
       <PageHeader
         crumbs={[{ label: org.name, href: `/${org.slug}/projects` }, { label: "Costs" }]}
       />
-      <main className="grid gap-6 p-6">
+      <main className="grid grid-cols-1 gap-6 p-4 md:p-6">
         <div className="flex flex-wrap items-end gap-4">
           <div className="grid gap-0.5">
             <h1 className="font-semibold text-lg">Costs</h1>

@@ -50,7 +50,7 @@ export default async function GraphPage({
             ) : null
           }
         />
-        <main className="p-6">
+        <main className="p-4 md:p-6">
           <h1 className="sr-only">Graph</h1>
           <AwaitingWork
             orgSlug={org.slug}
@@ -98,7 +98,7 @@ export default async function GraphPage({
         }
       />
       <LiveRefresh active={graph.active} />
-      <main className="flex h-[calc(100dvh-3rem)] min-h-96 flex-col">
+      <main data-fill-viewport className="flex min-h-96 flex-1 flex-col">
         <div className="flex flex-wrap items-center gap-x-5 gap-y-1 border-b px-4 py-2 text-xs">
           <h1 className="font-semibold text-sm">
             <Link href={`/${org.slug}/specs/${graph.spec.id}`} className="hover:underline">

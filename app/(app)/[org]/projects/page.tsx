@@ -30,7 +30,7 @@ export default async function ProjectsPage({ params }: { params: Promise<{ org: 
         crumbs={[{ label: org.name, href: `/${org.slug}/projects` }, { label: "Projects" }]}
         actions={newProject}
       />
-      <main className="p-6">
+      <main className="p-4 md:p-6">
         <h1 className="sr-only">Projects</h1>
         {projects.length === 0 ? (
           <EmptyState
@@ -44,7 +44,7 @@ export default async function ProjectsPage({ params }: { params: Promise<{ org: 
             action={newProject}
           />
         ) : (
-          <ul className="grid gap-3 md:grid-cols-2 xl:grid-cols-3">
+          <ul className="grid grid-cols-1 gap-3 md:grid-cols-2 xl:grid-cols-3">
             {projects.map((p) => (
               <li key={p.id}>
                 <Link

@@ -10,6 +10,7 @@ import { InvitePanel } from "@/components/settings/invite-panel";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { ModelsPanel } from "@/components/settings/models-panel";
 import { RunnersPanel } from "@/components/settings/runners-panel";
+import { SettingsNav } from "@/components/settings/settings-nav";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -64,8 +65,10 @@ export default async function SettingsPage({
       <PageHeader
         crumbs={[{ label: org.name, href: `/${org.slug}/projects` }, { label: "Settings" }]}
       />
-      <main className="grid max-w-4xl gap-10 p-6">
+      {/* From xl up the section links sit in a second column, beside every section. */}
+      <main className="grid max-w-4xl grid-cols-1 gap-10 p-4 md:p-6 xl:max-w-[69rem] xl:grid-cols-[minmax(0,1fr)_11rem] xl:gap-x-10 [&>:not(nav)]:col-start-1 [&_h2]:scroll-mt-16">
         <h1 className="font-semibold text-lg">Settings</h1>
+        <SettingsNav />
 
         <section aria-labelledby="general" className="grid gap-3">
           <h2 id="general" className="font-medium text-sm">

@@ -34,7 +34,7 @@ export default async function TicketsPage({
           ) : null
         }
       />
-      <main className="p-6">
+      <main className="p-4 md:p-6">
         <h1 className="sr-only">Tickets</h1>
         <Suspense fallback={<ListSkeleton label="Loading tickets" />}>
           <TicketListView

@@ -21,7 +21,7 @@ export default async function NewProjectPage({ params }: { params: Promise<{ org
           { label: "New project" },
         ]}
       />
-      <main className="p-6">
+      <main className="p-4 md:p-6">
         <h1 className="mb-1 font-semibold text-lg">New project</h1>
         <p className="mb-6 text-muted-foreground text-sm">
           Point Trellis at a git repository on this server, or at a GitHub repository.

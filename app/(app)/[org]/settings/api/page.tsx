@@ -20,7 +20,7 @@ export default async function ApiReferencePage({ params }: { params: Promise<{ o
           { label: "API reference" },
         ]}
       />
-      <main className="grid max-w-4xl gap-6 p-6">
+      <main className="grid grid-cols-1 max-w-4xl gap-6 p-4 md:p-6">
         <div className="grid gap-1">
           <h1 className="font-semibold text-lg">API reference</h1>
           <p className="text-muted-foreground text-sm">

@@ -80,7 +80,7 @@ export default async function BillingPage({
           { label: "Billing" },
         ]}
       />
-      <main className="grid max-w-4xl gap-8 p-6">
+      <main className="grid grid-cols-1 max-w-4xl gap-8 p-4 md:p-6">
         <h1 className="font-semibold text-lg">Billing</h1>
         <LiveRefresh active={awaitingWebhook} />
 

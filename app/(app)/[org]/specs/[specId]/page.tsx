@@ -95,7 +95,7 @@ export default async function SpecPage({
           { label: spec.title },
         ]}
       />
-      <main className="grid gap-5 p-6">
+      <main className="grid grid-cols-1 gap-5 p-4 md:p-6">
         <header className="grid gap-3">
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="font-semibold text-lg">{spec.title}</h1>
@@ -174,14 +174,14 @@ export default async function SpecPage({
             canWrite={can(actor.role, "write")}
           />
         </header>
-        <nav aria-label="Spec phases" className="flex gap-1 border-b">
+        <nav aria-label="Spec phases" className="flex gap-1 overflow-x-auto border-b">
           {tabs.map((t) => (
             <Link
               key={t.phase}
               href={`/${org.slug}/specs/${spec.id}?tab=${t.param}`}
               aria-current={!showExecution && t.phase === tab.phase ? "page" : undefined}
               className={cn(
-                "-mb-px border-b-2 px-3 py-2 text-sm",
+                "-mb-px shrink-0 border-b-2 px-3 py-2 text-sm",
                 !showExecution && t.phase === tab.phase
                   ? "border-foreground font-medium"
                   : "border-transparent text-muted-foreground hover:text-foreground",
@@ -194,7 +194,7 @@ export default async function SpecPage({
             href={`/${org.slug}/specs/${spec.id}?tab=execution`}
             aria-current={showExecution ? "page" : undefined}
             className={cn(
-              "-mb-px border-b-2 px-3 py-2 text-sm",
+              "-mb-px shrink-0 border-b-2 px-3 py-2 text-sm",
               showExecution
                 ? "border-foreground font-medium"
                 : "border-transparent text-muted-foreground hover:text-foreground",

@@ -32,12 +32,13 @@ export default async function TaskPage({
       <PageHeader
         crumbs={[
           { label: org.name, href: `/${org.slug}/projects` },
+          { label: task.project.name, href: `/${org.slug}/projects/${task.project.id}` },
           { label: task.spec.title, href: `/${org.slug}/specs/${task.spec.id}?tab=execution` },
           { label: `Task ${task.key}` },
         ]}
       />
       <LiveRefresh active={inProgress.has(task.status)} logs={{ taskId: task.id }} />
-      <main className="grid gap-5 p-6">
+      <main className="grid grid-cols-1 gap-5 p-4 md:p-6">
         <header className="flex flex-wrap items-center gap-3">
           <h1 className="font-semibold text-lg">
             <span className="mr-2 font-mono text-base text-muted-foreground">{task.key}</span>

@@ -31,7 +31,7 @@ export default async function TicketPage({
           { label: `#${ticket.number}` },
         ]}
       />
-      <main className="grid gap-6 p-6 lg:grid-cols-[1fr_240px]">
+      <main className="grid grid-cols-1 gap-6 p-4 md:p-6 lg:grid-cols-[minmax(0,1fr)_240px]">
         <TicketDetail
           orgSlug={org.slug}
           canWrite={canWrite}

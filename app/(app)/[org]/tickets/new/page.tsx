@@ -35,7 +35,7 @@ export default async function NewTicketPage({
           { label: "New ticket" },
         ]}
       />
-      <main className="p-6">
+      <main className="p-4 md:p-6">
         <h1 className="mb-6 font-semibold text-lg">New ticket</h1>
         {!can(actor.role, "write") ? (
           <p className="text-muted-foreground text-sm">

@@ -28,7 +28,7 @@ export default async function ProjectSettingsPage({
           { label: "Settings" },
         ]}
       />
-      <main className="grid gap-10 p-6">
+      <main className="grid grid-cols-1 gap-10 p-4 md:p-6">
         <section className="grid gap-4">
           <h1 className="font-semibold text-lg">Project settings</h1>
           <ProjectForm
