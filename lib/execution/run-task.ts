@@ -137,7 +137,10 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
       stop.abort(reason);
     }
   };
-  options.signal?.addEventListener("abort", () => abort("shutdown"), { once: true });
+  // The shutdown signal is the executor's, shared by every task this worker runs: the listener
+  // goes again in cleanup(), or each finished task would leave one on it.
+  const onShutdown = () => abort("shutdown");
+  options.signal?.addEventListener("abort", onShutdown, { once: true });
   const timeLimit = setTimeout(() => abort("timeout"), task.timeoutSeconds * 1000);
   const beat = async () => {
     const held = await heartbeatTask(db, {
@@ -267,6 +270,7 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
   }
 
   async function cleanup() {
+    options.signal?.removeEventListener("abort", onShutdown);
     clearInterval(heartbeat);
     clearTimeout(timeLimit);
     await Promise.all(records);
