@@ -1,22 +1,14 @@
-import { env } from "@/lib/env";
-
 /**
  * Next.js calls this once when a server starts. On Node.js it warms the main pages' read queries
- * in the background (lib/warm-up/warm-queries.ts), so the first person to open a page after a
- * start or a deploy does not wait for Prisma to plan them and the pool to connect.
+ * in the background (lib/warm-up/start-warm-up.ts).
  */
 export async function register(): Promise<void> {
-  if (env().NEXT_RUNTIME !== "nodejs" || !env().DATABASE_URL) return;
-  const [{ db }, { warmQueries }, { childLogger }] = await Promise.all([
-    import("@/lib/db/client"),
-    import("@/lib/warm-up/warm-queries"),
-    import("@/lib/logger"),
-  ]);
-  const log = childLogger({ module: "warm-up" });
-  const started = performance.now();
-  void warmQueries(db()).then(
-    (count) =>
-      log.info({ queries: count, ms: Math.round(performance.now() - started) }, "queries warmed"),
-    (error: unknown) => log.warn({ err: error }, "warming the queries failed"),
-  );
+  // The one read of process.env outside lib/env.ts, on purpose: Next replaces this literal
+  // `process.env.NEXT_RUNTIME` at build time, so the Edge build of this file drops the import
+  // below instead of tracing the Node-only modules behind it (Prisma, pino) and printing errors.
+  // Next's documented pattern for runtime-specific code in instrumentation.
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { startWarmUp } = await import("@/lib/warm-up/start-warm-up");
+    startWarmUp();
+  }
 }

@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, realpath, rm, stat } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { AppError } from "@/lib/api/app-error";
 import { slugify } from "@/lib/utils/slugify";
+import { GIT_ENV } from "./git-env";
 
 /*
  * Git plumbing for task workspaces. Every operation works on branches (`git branch`) or inside
@@ -16,19 +16,6 @@ const COMMITTER = ["-c", "user.name=Trellis", "-c", "user.email=trellis@trellis.
 // Repository hooks and signing are the user's, not ours: an agent may have planted a hook, and a
 // signing prompt would hang a worker.
 const SAFE_CONFIG = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false"];
-
-// A fixed environment: no inherited secrets, no user/system git config, stable English messages.
-// (Typed loosely: Next's typings make NODE_ENV mandatory in ProcessEnv, and git does not need it.)
-export const GIT_ENV: Record<string, string> = {
-  PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-  HOME: os.tmpdir(),
-  LANG: "C",
-  LC_ALL: "C",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-  GIT_TERMINAL_PROMPT: "0",
-  GIT_OPTIONAL_LOCKS: "0",
-};
 
 /** A git command that exited non-zero; stdout and stderr are kept for the caller's message. */
 export class GitCommandError extends Error {
