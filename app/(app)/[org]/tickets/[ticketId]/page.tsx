@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { SpecResultLine } from "@/components/execution/spec-result";
 import { PageHeader } from "@/components/shell/page-header";
 import { StartSpecButton } from "@/components/specs/start-spec-button";
 import { TicketDetail } from "@/components/tickets/ticket-detail";
@@ -63,6 +64,7 @@ export default async function TicketPage({
                       <span className="truncate">{s.title}</span>
                       <StatusBadge status={s.state} className="ml-auto shrink-0" />
                     </Link>
+                    {s.state === "DONE" ? <SpecResultLine spec={s} /> : null}
                   </li>
                 ))}
               </ul>
