@@ -126,7 +126,10 @@ export function SpecResultLine({
     <p className="mt-1 flex min-w-0 items-center gap-1 px-2 text-muted-foreground text-xs">
       <GitBranch className="size-3 shrink-0" aria-hidden="true" />
       <span className="sr-only">Branch</span>
-      <code className="truncate font-mono">{spec.integrationBranch}</code>
+      {/* w-0 flex-1: no width of its own, so a long name truncates instead of widening the list. */}
+      <code className="w-0 flex-1 truncate font-mono" title={spec.integrationBranch}>
+        {spec.integrationBranch}
+      </code>
       <CopyButton value={spec.integrationBranch} what="branch name" className="-my-1 h-6" />
     </p>
   );
