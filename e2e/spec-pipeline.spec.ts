@@ -227,15 +227,31 @@ test("a spec goes from ticket to approved requirements, design and tasks, then a
     }
   });
 
-  await test.step("the integration branch holds the work in the repository", async () => {
-    const branches = execFileSync("git", ["-C", repoPath, "branch", "--list", "trellis/*"], {
-      encoding: "utf8",
-    });
-    expect(branches).toMatch(/trellis\/[a-z0-9-]+\n?/);
-    const head = execFileSync("git", ["-C", repoPath, "rev-parse", "--abbrev-ref", "HEAD"], {
-      encoding: "utf8",
-    }).trim();
-    expect(head).toBe("main");
+  let branch = "";
+  await test.step("the finished spec says which branch holds the work; the user can check it out", async () => {
+    await page.goto(`/${account.orgSlug}/specs/${specId}?tab=execution`);
+    const result = page.getByRole("main").getByRole("region", { name: "Result" });
+    branch = (await result.getAttribute("data-branch")) ?? "";
+    expect(branch).toMatch(/^trellis\/[a-z0-9-]+$/);
+    await expect(result).toContainText(`The work is on branch ${branch}`);
+    await expect(result).toContainText(repoPath);
+    await expect(result.getByRole("button", { name: "Copy branch name" })).toBeVisible();
+    // The worker hands the repository back right after the last task.
+    await expect(async () => {
+      await page.reload();
+      await expect(result).toContainText("In that repository, see the commits", { timeout: 1_000 });
+    }).toPass();
+    await expect(result).toContainText(`git log main..${branch}`);
+    await expect(result).toContainText(`git merge ${branch}`);
+
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", repoPath, ...args], { encoding: "utf8" }).trim();
+    expect(git("rev-parse", "--abbrev-ref", "HEAD")).toBe("main");
+    expect(git("branch", "--list", "trellis/*", "--format=%(refname:short)")).toBe(branch);
+    expect(git("worktree", "list", "--porcelain").match(/^worktree /gm)).toHaveLength(1);
+    git("checkout", "-q", branch);
+    expect(git("log", "--format=%s", `main..${branch}`)).toMatch(/^1 /m);
+    git("checkout", "-q", "main");
   });
 
   await test.step("the ticket lists the finished spec and offers a new one", async () => {
@@ -246,6 +262,7 @@ test("a spec goes from ticket to approved requirements, design and tasks, then a
     const link = specs.getByRole("link", { name: new RegExp(ticket.name) });
     await expect(link).toHaveAttribute("href", `/${account.orgSlug}/specs/${specId}`);
     await expect(link).toContainText("Done");
+    await expect(specs.getByText(branch, { exact: true })).toBeVisible();
     // Only an unfinished spec blocks a second one.
     await expect(specs.getByRole("button", { name: "Start spec" })).toBeVisible();
   });

@@ -83,8 +83,6 @@ const envSchema = z.object({
    * under `npm run dev` (NODE_ENV=development), where it is open.
    */
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN needs at least 16 characters").optional(),
-  /** Set by Next.js: the runtime this code runs in ("nodejs" or "edge"). */
-  NEXT_RUNTIME: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -15,6 +15,7 @@ import { heartbeatTask } from "@/lib/tasks/heartbeat-task";
 import { setTaskVerifying } from "@/lib/tasks/set-task-verifying";
 import { createBatcher, createLogBatcher, type LogLine } from "./log-batcher";
 import { type PerformTaskResult, performTask } from "./perform-task";
+import { releaseSpecWorkspace, unreleaseSpecWorkspace } from "./release-spec-workspace";
 import { startRun } from "./start-run";
 import { integrationBranchOf, taskBranchOf } from "./task-branches";
 import { traceEventRow } from "./trace-event-row";
@@ -137,7 +138,10 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
       stop.abort(reason);
     }
   };
-  options.signal?.addEventListener("abort", () => abort("shutdown"), { once: true });
+  // The shutdown signal is the executor's, shared by every task this worker runs: the listener
+  // goes again in cleanup(), or each finished task would leave one on it.
+  const onShutdown = () => abort("shutdown");
+  options.signal?.addEventListener("abort", onShutdown, { once: true });
   const timeLimit = setTimeout(() => abort("timeout"), task.timeoutSeconds * 1000);
   const beat = async () => {
     const held = await heartbeatTask(db, {
@@ -168,6 +172,9 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
       if (!task.spec.integrationBranch) {
         await db.spec.update({ where: { id: task.specId }, data: { integrationBranch } });
       }
+      // Should the spec have ended and been given back already (a cancelled spec's task, a
+      // retry), this run makes worktrees again: the sweep releases it once more after.
+      await unreleaseSpecWorkspace(db, { specId: task.specId });
       result = await performTask({
         repoPath,
         worktreesRoot: options.worktreesRoot,
@@ -280,6 +287,7 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
   }
 
   async function cleanup() {
+    options.signal?.removeEventListener("abort", onShutdown);
     clearInterval(heartbeat);
     clearTimeout(timeLimit);
     await Promise.all(records);
@@ -324,7 +332,14 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
         },
       });
       await completeTask(db, { taskId: task.id, workerId: options.workerId, ...usageData(usage) });
-      await finishSpecExecution(db, { orgId: task.orgId, specId: task.specId });
+      if (await finishSpecExecution(db, { orgId: task.orgId, specId: task.specId })) {
+        // The last task: give the repository back now (the result branch free to check out).
+        // Should this fail or the worker stop, the executor's sweep does it again.
+        await releaseSpecWorkspace(db, {
+          specId: task.specId,
+          worktreesRoot: options.worktreesRoot,
+        }).catch(() => {});
+      }
       return "done";
     }
     // Set by the timers and hooks above, which TypeScript's flow analysis cannot see.

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { childLogger } from "@/lib/logger";
 import { claimTasks, wakeQueue } from "@/lib/tasks/claim-tasks";
 import { requeueStaleTasks } from "@/lib/tasks/requeue-stale-tasks";
+import { releaseEndedSpecWorkspaces } from "./release-spec-workspace";
 import { runTask } from "./run-task";
 
 export interface ExecutorOptions {
@@ -17,9 +18,10 @@ export interface ExecutorOptions {
 }
 
 /**
- * The built-in agent runner in the worker process: requeues tasks whose worker stopped heart-beating,
- * claims up to `concurrency` tasks and runs each to its end. `stop()` lets the
- * running tasks go (their leases lapse and another worker picks them up).
+ * The built-in agent runner in the worker process: requeues tasks whose worker stopped
+ * heart-beating, gives ended specs' repositories back (lib/execution/release-spec-workspace.ts),
+ * claims up to `concurrency` tasks and runs each to its end. `stop()` lets the running tasks go
+ * (their leases lapse and another worker picks them up).
  */
 export function startExecutor(db: Db, options: ExecutorOptions) {
   const log = childLogger({ module: "executor", workerId: options.workerId });
@@ -31,6 +33,23 @@ export function startExecutor(db: Db, options: ExecutorOptions) {
   let lastStaleCheck = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ticking = false;
+  // Git work, so beside the claims rather than in their way; one sweep at a time.
+  let releasing: Promise<void> | null = null;
+
+  function releaseEnded() {
+    if (releasing || shutdown.signal.aborted) return;
+    releasing = releaseEndedSpecWorkspaces(db, { worktreesRoot: options.worktreesRoot })
+      .then(({ released, failed }) => {
+        if (released) log.info({ released }, "ended specs' worktrees removed");
+        for (const { specId, error } of failed) {
+          log.warn({ err: error, specId }, "removing an ended spec's worktrees failed; will retry");
+        }
+      })
+      .catch((error: unknown) => log.error({ err: error }, "worktree release sweep failed"))
+      .finally(() => {
+        releasing = null;
+      });
+  }
 
   async function tick() {
     if (ticking || shutdown.signal.aborted) return;
@@ -40,6 +59,7 @@ export function startExecutor(db: Db, options: ExecutorOptions) {
         lastStaleCheck = Date.now();
         await requeueStaleTasks(db, {});
         await wakeQueue(db);
+        releaseEnded();
       }
       const free = options.concurrency - running.size;
       if (free > 0) {
@@ -83,7 +103,7 @@ export function startExecutor(db: Db, options: ExecutorOptions) {
     async stop() {
       shutdown.abort();
       clearTimeout(timer);
-      await Promise.allSettled([...running]);
+      await Promise.allSettled([...running, releasing]);
     },
     get running() {
       return running.size;

@@ -261,6 +261,14 @@ describe("GitHub App: issue in, pull request out", () => {
       encoding: "utf8",
     });
     for (const t of tasks) expect(subjects).toContain(`${t.key} ${t.title}`);
+    // The mirror it was pushed from is handed back: no worktree left, its task branches merged
+    // and deleted, the pushed branch kept.
+    const mirror = (...args: string[]) =>
+      execFileSync("git", ["--git-dir", mirrorPath(project.id), ...args], { encoding: "utf8" });
+    expect(mirror("worktree", "list", "--porcelain").match(/^worktree /gm)).toHaveLength(1);
+    expect(mirror("branch", "--list", "trellis/*", "--format=%(refname:short)").trim()).toBe(
+      branch,
+    );
 
     // The pull request, opened through the API, describes the work.
     expect(fake.pulls).toHaveLength(1);

@@ -11,7 +11,7 @@ import path from "node:path";
 import { AppError } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { GIT_ENV } from "@/lib/workspaces/git-workspace";
+import { GIT_ENV } from "@/lib/workspaces/git-env";
 import { type GithubAppConfig, githubAppConfig, installationToken } from "./github-client";
 
 const GIT_TIMEOUT_MS = 10 * 60 * 1000;

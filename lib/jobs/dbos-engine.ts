@@ -61,6 +61,8 @@ const MAX_RETRY_DELAY_MS = 60 * 60 * 1000; // DBOS caps step retry intervals at 
 // Serialises DBOS system-schema migrations between the web process and workers (DBOS' own
 // migration runner takes no lock). Any constant works; Prisma's lock is 72707369.
 const MIGRATION_LOCK_KEY = 72_707_370;
+// DBOS' own default (DEFAULT_IDLE_TRANSACTION_TIMEOUT_MS), set through the URL: see withIdleTransactionTimeout.
+const IDLE_TRANSACTION_TIMEOUT_MS = 60_000;
 
 /** The DBOS workflow id of the run `functionId` makes for the event `eventId`. */
 export function dbosWorkflowId(functionId: string, eventId: string): string {
@@ -137,7 +139,7 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<Dbos
     for (const fn of options.functions) registerJobWorkflow(fn, retryDelayMs);
     DBOS.setConfig({
       name: DBOS_APP_NAME,
-      systemDatabaseUrl: options.databaseUrl,
+      systemDatabaseUrl: withIdleTransactionTimeout(options.databaseUrl),
       systemDatabaseSchemaName: DBOS_SYSTEM_SCHEMA,
       runMigrations: false, // done above, under our lock
       executorID: options.executorId,
@@ -252,6 +254,23 @@ export interface DbosSender extends JobEngine {
 }
 
 /**
+ * DBOS' system database connections end transactions left idle for a minute. Said in the URL
+ * (a startup option), DBOS leaves it at that; otherwise it queues a SET on every new pool
+ * connection ahead of the borrower's query, which pg warns about on the worker's start
+ * ("DeprecationWarning: Calling client.query() when the client is already executing a query").
+ */
+function withIdleTransactionTimeout(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const options = url.searchParams.get("options") ?? "";
+  if (options.includes("idle_in_transaction_session_timeout")) return databaseUrl;
+  url.searchParams.set(
+    "options",
+    `${options} -c idle_in_transaction_session_timeout=${IDLE_TRANSACTION_TIMEOUT_MS}`.trim(),
+  );
+  return url.toString();
+}
+
+/**
  * The sending side for web servers, CLIs and tests: enqueues runs through a DBOSClient, which
  * connects (and makes sure DBOS' schema exists) on first use. Runs enqueued while no worker is
  * up start when one launches.
@@ -264,7 +283,7 @@ export function createDbosSender(options: DbosSenderOptions): DbosSender {
     client ??= (async () => {
       await migrateDbosSystemDatabase(options.databaseUrl);
       return DBOSClient.create({
-        systemDatabaseUrl: options.databaseUrl,
+        systemDatabaseUrl: withIdleTransactionTimeout(options.databaseUrl),
         systemDatabaseSchemaName: DBOS_SYSTEM_SCHEMA,
         applicationName: DBOS_APP_NAME,
         systemDatabasePoolSize: 4,

@@ -13,6 +13,10 @@ export async function getSpec(db: Db, options: { actor: Actor; specId: string })
         select: {
           id: true,
           name: true,
+          repoKind: true,
+          localPath: true,
+          githubRepoFullName: true,
+          defaultBranch: true,
           approvalRequirements: true,
           approvalDesign: true,
           approvalTasks: true,

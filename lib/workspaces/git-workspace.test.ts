@@ -12,6 +12,7 @@ import {
   diffOf,
   ensureIntegrationBranch,
   mergeIntoIntegration,
+  releaseWorkspace,
   removeWorktree,
 } from "./git-workspace";
 
@@ -273,6 +274,62 @@ describe("git workspaces", () => {
     await expect(removeWorktree({ repoPath: repo, path: repo })).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
+  });
+
+  it("hands a repository back without touching another repository's spec of the same name", async () => {
+    // Two projects, one spec name: each has its own merge worktree under the shared root.
+    const other = makeGitRepo("main");
+    try {
+      for (const r of [repo, other]) {
+        await ensureIntegrationBranch({ repoPath: r, baseBranch: "main", branch: "trellis/same" });
+        const task = await createTaskWorktree({
+          repoPath: r,
+          worktreesRoot,
+          branch: "trellis/same--task-1",
+          from: "trellis/same",
+          dirName: `tsk_same_${r === repo ? "a" : "b"}`,
+        });
+        edit(task.path, "same.txt", `${r}\n`);
+        await commitAll({ path: task.path, message: "same 1" });
+        const merged = await mergeIntoIntegration({
+          repoPath: r,
+          worktreesRoot,
+          integrationBranch: "trellis/same",
+          branch: "trellis/same--task-1",
+        });
+        expect(merged.ok).toBe(true);
+      }
+      const released = await releaseWorkspace({
+        repoPath: repo,
+        worktreesRoot,
+        integrationBranch: "trellis/same",
+        taskBranches: ["trellis/same--task-1"],
+        taskDirs: ["tsk_same_a"],
+      });
+      expect(released.removedWorktrees).toHaveLength(2);
+      expect(released.deletedBranches).toEqual(["trellis/same--task-1"]);
+      expect(git(repo, "worktree", "list", "--porcelain")).not.toMatch(
+        /integration-trellis-same|tsk_same/,
+      );
+      expect(await branchExists({ repoPath: repo, branch: "trellis/same" })).toBe(true);
+      // The other repository's worktrees are still there, and it merges on.
+      expect(
+        git(other, "worktree", "list", "--porcelain").match(/integration-trellis-same|tsk_same_b/g),
+      ).toHaveLength(2);
+      expect(git(other, "status", "--porcelain")).toBe("");
+      // Again, as after a crash: nothing left to do, nothing breaks.
+      expect(
+        await releaseWorkspace({
+          repoPath: repo,
+          worktreesRoot,
+          integrationBranch: "trellis/same",
+          taskBranches: ["trellis/same--task-1"],
+          taskDirs: ["tsk_same_a"],
+        }),
+      ).toEqual({ removedWorktrees: [], deletedBranches: [], keptBranches: [] });
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it("never touched the user's main working tree", () => {

@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, realpath, rm, stat } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { AppError } from "@/lib/api/app-error";
 import { slugify } from "@/lib/utils/slugify";
+import { GIT_ENV } from "./git-env";
 
 /*
  * Git plumbing for task workspaces. Every operation works on branches (`git branch`) or inside
@@ -16,19 +16,6 @@ const COMMITTER = ["-c", "user.name=Trellis", "-c", "user.email=trellis@trellis.
 // Repository hooks and signing are the user's, not ours: an agent may have planted a hook, and a
 // signing prompt would hang a worker.
 const SAFE_CONFIG = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false"];
-
-// A fixed environment: no inherited secrets, no user/system git config, stable English messages.
-// (Typed loosely: Next's typings make NODE_ENV mandatory in ProcessEnv, and git does not need it.)
-export const GIT_ENV: Record<string, string> = {
-  PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-  HOME: os.tmpdir(),
-  LANG: "C",
-  LC_ALL: "C",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-  GIT_TERMINAL_PROMPT: "0",
-  GIT_OPTIONAL_LOCKS: "0",
-};
 
 /** A git command that exited non-zero; stdout and stderr are kept for the caller's message. */
 export class GitCommandError extends Error {
@@ -338,6 +325,29 @@ async function resetIntegrationWorktree(worktree: string): Promise<void> {
   await git(worktree, ["clean", "-fdq"]);
 }
 
+/** True when `dir` is directly inside `root` (both already resolved by realpath). */
+async function isDirectlyUnder(dir: string, root: string): Promise<boolean> {
+  return path.dirname(await realpath(dir).catch(() => path.resolve(dir))) === root;
+}
+
+/**
+ * Where merges into `integrationBranch` of this repository happen: a folder of its own under
+ * `root`. The hash covers the repository too, so two projects with a spec of the same name
+ * never share (and never remove) each other's folder.
+ */
+async function integrationWorktreePath(options: {
+  repoPath: string;
+  root: string;
+  integrationBranch: string;
+}): Promise<string> {
+  const { integrationBranch } = options;
+  const hash = createHash("sha256")
+    .update(`${await commonDir(options.repoPath)}\0${integrationBranch}`)
+    .digest("hex")
+    .slice(0, 8);
+  return path.join(options.root, `integration-${slugify(integrationBranch) || "branch"}-${hash}`);
+}
+
 /** The worktree where merges into `integrationBranch` happen, created on first use. */
 async function integrationWorktree(options: {
   repoPath: string;
@@ -348,11 +358,9 @@ async function integrationWorktree(options: {
   if (!(await branchExists({ repoPath, branch: integrationBranch }))) {
     throw new AppError("NOT_FOUND", `Integration branch "${integrationBranch}" not found`);
   }
-  // The hash keeps "feature/a" and "feature-a" apart after slugging.
-  const hash = createHash("sha256").update(integrationBranch).digest("hex").slice(0, 8);
-  const name = `integration-${slugify(integrationBranch) || "branch"}-${hash}`;
   await mkdir(options.worktreesRoot, { recursive: true });
-  const worktree = path.join(await realpath(options.worktreesRoot), name);
+  const root = await realpath(options.worktreesRoot);
+  const worktree = await integrationWorktreePath({ repoPath, root, integrationBranch });
 
   const entries = await listWorktrees(repoPath);
   let registered = false;
@@ -367,8 +375,18 @@ async function integrationWorktree(options: {
 
   if (await pathExists(worktree)) await dropWorktree(repoPath, worktree);
   await git(repoPath, ["worktree", "prune"]);
-  const holder = (await listWorktrees(repoPath)).find((e) => e.branch === integrationBranch);
-  if (holder) {
+  const main = await mainWorktree(repoPath);
+  for (const holder of (await listWorktrees(repoPath)).filter(
+    (e) => e.branch === integrationBranch,
+  )) {
+    // One of ours under another name (made by an earlier version): ours to replace.
+    if (
+      (await isDirectlyUnder(holder.path, root)) &&
+      !(main && (await samePath(holder.path, main)))
+    ) {
+      await dropWorktree(repoPath, holder.path);
+      continue;
+    }
     throw new AppError(
       "CONFLICT",
       `Integration branch "${integrationBranch}" is checked out at ${holder.path}; check out another branch there first`,
@@ -376,6 +394,93 @@ async function integrationWorktree(options: {
   }
   await git(repoPath, ["worktree", "add", "--quiet", worktree, integrationBranch]);
   return worktree;
+}
+
+export interface ReleasedWorkspace {
+  /** Worktree folders removed (with their records in the repository). */
+  removedWorktrees: string[];
+  /** Task branches deleted: each was merged into the integration branch. */
+  deletedBranches: string[];
+  /** Task branches kept: not merged (their work is nowhere else), or checked out by someone. */
+  keptBranches: string[];
+}
+
+/**
+ * Hands the repository back once a spec's execution is over: removes every worktree Trellis
+ * made for it under `worktreesRoot` (the integration branch's, and task worktrees a crash left)
+ * with their records, keeps the integration branch (the result, free to check out), and
+ * deletes the task branches merged into it. Unmerged task branches stay: they hold the only
+ * copy of that work. Idempotent, so a run cut short (a crash, a restart) is simply run again:
+ * each step looks at what is still there. Never touches the user's own checkout, nor a
+ * worktree outside `worktreesRoot`.
+ */
+export async function releaseWorkspace(options: {
+  repoPath: string;
+  worktreesRoot: string;
+  integrationBranch: string;
+  taskBranches: string[];
+  /** Task worktree folder names under worktreesRoot (the task ids). */
+  taskDirs: string[];
+}): Promise<ReleasedWorkspace> {
+  const { repoPath, integrationBranch } = options;
+  const key = `merge\0${await commonDir(repoPath)}\0${integrationBranch}`;
+  return withLock(key, async () => {
+    const released: ReleasedWorkspace = {
+      removedWorktrees: [],
+      deletedBranches: [],
+      keptBranches: [],
+    };
+    const root = await realpath(options.worktreesRoot).catch(() =>
+      path.resolve(options.worktreesRoot),
+    );
+    const ours = [
+      await integrationWorktreePath({ repoPath, root, integrationBranch }),
+      ...options.taskDirs
+        .filter((dir) => dir === path.basename(dir) && dir !== "." && dir !== "..")
+        .map((dir) => path.join(root, dir)),
+    ];
+    const branches = new Set([integrationBranch, ...options.taskBranches]);
+    const main = await mainWorktree(repoPath);
+    for (const entry of await listWorktrees(repoPath)) {
+      if (main && (await samePath(entry.path, main))) continue;
+      let mine = false;
+      for (const dir of ours) mine ||= await samePath(entry.path, dir);
+      // Also ours: a worktree on one of the spec's branches in our folder under another name.
+      if (!mine && entry.branch && branches.has(entry.branch)) {
+        mine = await isDirectlyUnder(entry.path, root);
+      }
+      if (!mine) continue;
+      await dropWorktree(repoPath, entry.path);
+      released.removedWorktrees.push(entry.path);
+    }
+    // Folders a crash left without a record (or whose record is already pruned).
+    for (const dir of ours) {
+      if (!(await pathExists(dir))) continue;
+      await rm(dir, { recursive: true, force: true });
+      if (!released.removedWorktrees.includes(dir)) released.removedWorktrees.push(dir);
+    }
+    await git(repoPath, ["worktree", "prune"]);
+
+    const integrated = await branchExists({ repoPath, branch: integrationBranch });
+    for (const branch of options.taskBranches) {
+      if (branch === integrationBranch || !(await branchExists({ repoPath, branch }))) continue;
+      const merged =
+        integrated &&
+        (await gitSucceeds(repoPath, [
+          "merge-base",
+          "--is-ancestor",
+          `refs/heads/${branch}`,
+          `refs/heads/${integrationBranch}`,
+        ]));
+      // -D after our own check: -d would compare with the user's HEAD, not the integration branch.
+      if (merged && (await gitSucceeds(repoPath, ["branch", "-D", branch]))) {
+        released.deletedBranches.push(branch);
+      } else {
+        released.keptBranches.push(branch);
+      }
+    }
+    return released;
+  });
 }
 
 /** Unified diff of the worktree's committed work since it left `base` (`base...HEAD`). */

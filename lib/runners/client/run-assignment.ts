@@ -59,7 +59,9 @@ export async function runAssignment(options: {
     stopReason = reason;
     stop.abort(reason);
   };
-  options.signal.addEventListener("abort", () => abort("shutdown"), { once: true });
+  // The runner's shutdown signal outlives this task: the listener goes in `finally`.
+  const onShutdown = () => abort("shutdown");
+  options.signal.addEventListener("abort", onShutdown, { once: true });
   const timeLimit = setTimeout(() => abort("timeout"), a.task.timeoutSeconds * 1000);
   const heartbeat = setInterval(
     () => {
@@ -193,6 +195,7 @@ export async function runAssignment(options: {
     await finish({ outcome: "failed", error: message }).catch(() => {});
     return "failed";
   } finally {
+    options.signal.removeEventListener("abort", onShutdown);
     clearInterval(heartbeat);
     clearTimeout(timeLimit);
   }

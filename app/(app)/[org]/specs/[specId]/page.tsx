@@ -2,6 +2,7 @@ import { Download, Network } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ExecutionView } from "@/components/execution/execution-view";
+import { SpecResult } from "@/components/execution/spec-result";
 import { PageHeader } from "@/components/shell/page-header";
 import { PaletteApprovalAction } from "@/components/shell/palette-context";
 import { DesignView } from "@/components/specs/design-view";
@@ -204,7 +205,15 @@ export default async function SpecPage({
           </Link>
         </nav>
         {showExecution ? (
-          <section aria-label="Execution">
+          <section aria-label="Execution" className="grid gap-3">
+            <SpecResult
+              state={spec.state}
+              integrationBranch={spec.integrationBranch}
+              released={spec.workspaceReleasedAt !== null}
+              pullRequestNumber={spec.pullRequestNumber}
+              pullRequestUrl={spec.pullRequestUrl}
+              project={spec.project}
+            />
             {executionTasks.length ? (
               <div className="grid gap-2">
                 <Link

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { SpecResultLine } from "@/components/execution/spec-result";
 import { PageHeader } from "@/components/shell/page-header";
 import { StartSpecButton } from "@/components/specs/start-spec-button";
 import { TicketDetail } from "@/components/tickets/ticket-detail";
@@ -48,14 +49,15 @@ export default async function TicketPage({
           }}
         />
         <aside aria-label="Details" className="grid content-start gap-3 text-sm">
-          <section aria-labelledby="ticket-specs" className="grid gap-2">
+          {/* min-w-0 down to the items: a long spec title or branch truncates, not widens the column. */}
+          <section aria-labelledby="ticket-specs" className="grid min-w-0 gap-2">
             <h2 id="ticket-specs" className="font-medium text-sm">
               Specs
             </h2>
             {specs.length ? (
-              <ul className="grid gap-1">
+              <ul className="grid min-w-0 gap-1">
                 {specs.map((s) => (
-                  <li key={s.id}>
+                  <li key={s.id} className="min-w-0">
                     <Link
                       href={`/${org.slug}/specs/${s.id}`}
                       className="flex items-center gap-2 rounded-md border px-2 py-1.5 hover:bg-accent/50"
@@ -63,6 +65,7 @@ export default async function TicketPage({
                       <span className="truncate">{s.title}</span>
                       <StatusBadge status={s.state} className="ml-auto shrink-0" />
                     </Link>
+                    {s.state === "DONE" ? <SpecResultLine spec={s} /> : null}
                   </li>
                 ))}
               </ul>
