@@ -9,6 +9,7 @@ import type { Plan } from "@/lib/generated/prisma/enums";
 import { seededRandom } from "@/lib/utils/prng";
 import { claimTasks } from "./claim-tasks";
 import { completeTask, failTask } from "./finish-task";
+import { queueProblems } from "./testing/queue-lines";
 import { createTaskScope, createTasks, type TaskScope } from "./testing/task-fixtures";
 
 let database: TestDatabase;
@@ -135,31 +136,6 @@ describe("the fair queue under load", () => {
     expect(overLimit).toEqual([]);
     expect(claimed).toBeGreaterThan(100);
 
-    const orgs = await db().organization.findMany({
-      where: { id: { in: [...highestCap.keys()] } },
-    });
-    for (const org of orgs) {
-      const tasks = await db().task.findMany({
-        where: { orgId: org.id },
-        orderBy: [{ rank: "asc" }, { createdAt: "asc" }, { id: "asc" }],
-        select: { status: true, queueTag: true, project: { select: { runnerLabels: true } } },
-      });
-      const queued = tasks.filter((task) => task.status === "QUEUED");
-      const active = tasks.filter((task) => ["RUNNING", "VERIFYING"].includes(task.status));
-      expect({ queued: org.queuedTasks, active: org.activeTasks }).toEqual({
-        queued: queued.length,
-        active: active.length,
-      });
-      expect(tasks.filter((task) => task.status !== "QUEUED" && task.queueTag !== null)).toEqual(
-        [],
-      );
-      const waiting = queued.filter((task) => task.project.runnerLabels.length === 0);
-      const room = Math.max(plans[org.plan].concurrentAgents - active.length, 0);
-      const line = waiting.slice(0, room).map((task) => task.queueTag);
-      expect(line.every((tag) => tag !== null)).toBe(true);
-      expect(line).toEqual([...line].sort((a, b) => a! - b!));
-      const outOfLine = queued.filter((task) => !waiting.slice(0, room).includes(task));
-      expect(outOfLine.every((task) => task.queueTag === null)).toBe(true);
-    }
+    expect(await queueProblems(db(), [...highestCap.keys()])).toEqual([]);
   }, 60_000);
 });
