@@ -1,7 +1,8 @@
 // The fair queue under everything at once: workers claiming, finishing, failing and handing
-// tasks back while people reorder, cancel, queue more, pin projects to runners and upgrade.
-// Limits must hold at every moment, nothing may error (no deadlock, no lost update), and when it
-// all stops every organization's counters and line must be exactly what its tasks say.
+// tasks back while people reorder (one task, or all at once), cancel, queue more, pin projects
+// to runners and upgrade. Limits must hold at every moment, nothing may error (no deadlock, no
+// lost update), and when it all stops every organization's counters and line must be exactly
+// what its tasks say.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { plans } from "@/lib/billing/plans";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
@@ -91,7 +92,11 @@ describe("the fair queue under load", () => {
     const person = guard(async () => {
       const scope = pick(scopes);
       const roll = random();
-      if (roll < 0.35) {
+      if (roll < 0.05) {
+        // Every rank of the organization rewritten in one statement, as renumbering does
+        // (reorder-task.ts), here turning its order upside down.
+        await db().$executeRaw`UPDATE "Task" SET rank = 99 - rank WHERE "orgId" = ${scope.orgId}`;
+      } else if (roll < 0.35) {
         const queued = await db().task.findMany({
           where: { orgId: scope.orgId, status: "QUEUED" },
           select: { id: true },
