@@ -45,7 +45,9 @@ export interface ClaimedTask {
  * of its queued tasks as it may start now, each with a tag, its place across all
  * organizations (start-time fair queuing: an organization's k-th task in line is
  * about k turns from now, whatever others have queued). Triggers keep the lines
- * exact for every writer; so a claim is one statement that takes the lowest tags
+ * exact for every writer, once per statement (migration fair_queue_statement_refill:
+ * a task dragged within its line takes one of its organization's existing turns, so
+ * reordering never changes its share); so a claim is one statement that takes the lowest tags
  * from one small partial index, skipping rows another claimer holds (SKIP
  * LOCKED), and its cost does not grow with the number of organizations or tasks.
  * It takes each candidate's organization row as it goes and skips organizations

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/api/app-error";
-import { plans } from "@/lib/billing/plans";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/test-database";
 import { cancelTask } from "./cancel-task";
 import { claimTasks } from "./claim-tasks";
@@ -9,6 +8,7 @@ import { heartbeatTask } from "./heartbeat-task";
 import { queueReadyTasks } from "./queue-ready-tasks";
 import { requeueStaleTasks } from "./requeue-stale-tasks";
 import { setTaskVerifying } from "./set-task-verifying";
+import { queueProblems } from "./testing/queue-lines";
 import {
   createTaskGraph,
   createTaskScope,
@@ -375,39 +375,13 @@ describe("the scheduler's counters", () => {
     await cancelTask(db(), { actor, taskId: victim.id });
     await db().task.deleteMany({ where: { orgId: scopes[0]!.orgId, status: "RUNNING" } });
 
-    for (const scope of scopes) {
-      const org = await db().organization.findUniqueOrThrow({ where: { id: scope.orgId } });
-      const queued = await db().task.count({ where: { orgId: org.id, status: "QUEUED" } });
-      const active = await db().task.count({
-        where: { orgId: org.id, status: { in: ["RUNNING", "VERIFYING"] } },
-      });
-      expect({ queued: org.queuedTasks, active: org.activeTasks }).toEqual({ queued, active });
-      // In line: the first of its queued tasks not backing off, as many as it may start now,
-      // tags in rank order.
-      const inQueue = await db().task.findMany({
-        where: {
-          orgId: org.id,
-          status: "QUEUED",
-          OR: [{ notBefore: null }, { notBefore: { lte: new Date() } }],
-        },
-        orderBy: [{ rank: "asc" }, { createdAt: "asc" }, { id: "asc" }],
-        select: { queueTag: true },
-      });
-      const room = Math.max(plans[org.plan].concurrentAgents - active, 0);
-      const inLine = inQueue.slice(0, room);
-      expect(inLine.every((task) => task.queueTag !== null)).toBe(true);
-      expect(inQueue.slice(room).every((task) => task.queueTag === null)).toBe(true);
-      const backingOff = await db().task.count({
-        where: {
-          orgId: org.id,
-          status: "QUEUED",
-          notBefore: { gt: new Date() },
-          queueTag: { not: null },
-        },
-      });
-      expect(backingOff).toBe(0);
-      const tags = inLine.map((task) => task.queueTag!);
-      expect(tags).toEqual([...tags].sort((a, b) => a - b));
-    }
+    // Counters and lines exact: in line, the first of each organization's queued tasks not
+    // backing off, as many as it may start now, tags in rank order.
+    expect(
+      await queueProblems(
+        db(),
+        scopes.map((scope) => scope.orgId),
+      ),
+    ).toEqual([]);
   });
 });
