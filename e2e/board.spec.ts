@@ -96,8 +96,7 @@ test.describe("board", () => {
     await openBoard(page, orgSlug);
 
     await drag(page, card(page, waiting), column(page, "Done"));
-    const message =
-      "Cannot move 3 to Done: a pending task is marked done when its verification passes; only a task that needs attention can be marked done by hand.";
+    const message = `Cannot move “${waiting}” (task 3) to Done: a pending task is marked done when its verification passes; only a task that needs attention can be marked done by hand.`;
     await expect(page.locator("[data-sonner-toast]").filter({ hasText: message })).toBeVisible();
     await expect(column(page, "Pending").getByRole("link", { name: waiting })).toBeVisible();
     await expect(column(page, "Done").getByRole("link", { name: waiting })).toHaveCount(0);
@@ -112,7 +111,9 @@ test.describe("board", () => {
     await expect(page.locator("[data-board-ready]")).toBeAttached();
     await drag(page, card(page, waiting), column(page, "Refactoring"));
     await expect(
-      page.locator("[data-sonner-toast]").filter({ hasText: "Cannot move 3 to Refactoring" }),
+      page
+        .locator("[data-sonner-toast]")
+        .filter({ hasText: `Cannot move “${waiting}” (task 3) to Refactoring` }),
     ).toBeVisible();
     await expect(column(page, "Implementation").getByRole("link", { name: waiting })).toBeVisible();
   });
@@ -206,7 +207,9 @@ test.describe("board", () => {
       await expect(page.locator("[id^=DndLiveRegion]")).toContainText("is over the Queued column");
       await page.keyboard.press("Space");
       await expect(
-        page.locator("[data-sonner-toast]").filter({ hasText: "Cannot move 2.1 to Queued" }),
+        page
+          .locator("[data-sonner-toast]")
+          .filter({ hasText: `Cannot move “${first}” (task 2.1) to Queued` }),
       ).toBeVisible();
       await expect(column(page, "Pending").getByRole("link", { name: first })).toBeVisible();
     });
