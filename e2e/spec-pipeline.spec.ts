@@ -60,7 +60,7 @@ async function expectStep(page: Page, step: string, status: string): Promise<voi
   await expect(item.locator("[data-status]")).toHaveAttribute("data-status", status);
   await expect(item).toContainText(status);
   // The step the spec is at is the current one for assistive technology.
-  if (["review", "running", "failed"].includes(status))
+  if (["review", "running", "failed", "attention"].includes(status))
     await expect(item).toHaveAttribute("aria-current", "step");
   else await expect(item).not.toHaveAttribute("aria-current");
 }
@@ -404,7 +404,13 @@ test("a task whose command-line agent fails shows why, and a person can retry it
   const execution = page.getByRole("main").getByRole("region", { name: "Execution" });
   const first = execution.locator('[data-task-key="1"]');
   await expect(first).toHaveAttribute("data-status", "FAILED", { timeout: 60_000 });
-  await first.getByRole("link").click();
+  // The spec is not "running" any more: it is held, says by which task, and how to go on.
+  await expect(stateBadge(page, "Needs attention")).toBeVisible();
+  await expectStep(page, "Execution", "attention");
+  const held = page.getByRole("alert", { name: "Needs attention" });
+  await expect(held).toContainText("Retry task");
+  await held.getByRole("link", { name: /^Task 1 / }).click();
+  await expect(page).toHaveURL(/\/tasks\/tsk_/);
   await expect(page.getByRole("main").getByRole("alert")).toContainText("the agent cannot do this");
   await expect(page.getByRole("log", { name: "Run log" })).toContainText(
     "the agent cannot do this",
