@@ -200,7 +200,16 @@ test("a spec goes from ticket to approved requirements, design and tasks, then a
     await page.getByRole("link", { name: "Diff" }).click();
     await expect(page.getByRole("region", { name: /^\.trellis\/tasks\// })).toContainText("+");
     await page.getByRole("link", { name: "Verification" }).click();
-    await expect(page.getByRole("main")).toContainText(/No verification has run|passed/);
+    // The project has no test or lint command: said so, not shown as pending, and the done task
+    // carries a "not verified" note.
+    await expect(page.getByRole("main")).toContainText(
+      "No verification configured for this project",
+    );
+    await expect(page.getByRole("link", { name: "project's settings" })).toHaveAttribute(
+      "href",
+      /\/projects\/prj_[^/]+\/settings$/,
+    );
+    await expect(page.getByText("not verified", { exact: true })).toBeVisible();
     await page.getByRole("link", { name: "Trace", exact: true }).click();
     const events = page.getByRole("list", { name: "Trace events" });
     await expect(events.locator('[data-trace-kind="tool_call"]')).toContainText("write_file");

@@ -17,6 +17,8 @@ export async function getSpec(db: Db, options: { actor: Actor; specId: string })
           approvalRequirements: true,
           approvalDesign: true,
           approvalTasks: true,
+          testCommand: true,
+          lintCommand: true,
         },
       },
       ticket: { select: { id: true, number: true, title: true } },

@@ -222,6 +222,19 @@ export default async function SpecPage({
                 >
                   <Network className="size-3.5" aria-hidden="true" /> View as a graph
                 </Link>
+                {spec.project.testCommand || spec.project.lintCommand ? null : (
+                  <p className="text-muted-foreground text-xs">
+                    Not verified: {spec.project.name} has no test or lint command, so a task is done
+                    when its agent finishes, untested. Set them in the{" "}
+                    <Link
+                      href={`/${org.slug}/projects/${spec.project.id}/settings`}
+                      className="underline underline-offset-2"
+                    >
+                      project's settings
+                    </Link>
+                    .
+                  </p>
+                )}
                 <ExecutionView orgSlug={org.slug} tasks={executionTasks} />
               </div>
             ) : (

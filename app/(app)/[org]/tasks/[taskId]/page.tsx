@@ -49,6 +49,10 @@ export default async function TaskPage({
     tab.param === "trace" && traceRun
       ? await getRunTrace(db(), { actor, runId: traceRun.id, logs: false })
       : null;
+  // Verification is the project's test and lint commands; without either, nothing checks the work.
+  const verifies = Boolean(task.project.testCommand || task.project.lintCommand);
+  const settingsHref = `/${org.slug}/projects/${task.project.id}/settings`;
+  const unverified = task.status === "DONE" && !latest?.verifications.length;
   const traceHref = (runId: string) => `/${org.slug}/tasks/${task.id}?tab=trace&run=${runId}`;
 
   return (
@@ -69,6 +73,18 @@ export default async function TaskPage({
               {task.title}
             </h1>
             <StatusBadge status={task.status} />
+            {unverified ? (
+              <span
+                className="rounded border border-dashed px-1.5 py-0.5 text-muted-foreground text-xs"
+                title={
+                  verifies
+                    ? "Done without a verification run (e.g. marked done by hand)."
+                    : "The project has no test or lint command, so nothing checked this work."
+                }
+              >
+                not verified
+              </span>
+            ) : null}
             <PhaseBadge phase={task.phase} />
             {can(actor.role, "write") ? (
               <div className="ml-auto">
@@ -154,10 +170,20 @@ export default async function TaskPage({
                 </li>
               ))}
             </ul>
+          ) : verifies ? (
+            <p className="text-muted-foreground text-sm">
+              {task.status === "DONE"
+                ? "No verification ran for this task (it was marked done without one)."
+                : "No verification has run yet (the project's setup, test and lint commands run after the agent)."}
+            </p>
           ) : (
             <p className="text-muted-foreground text-sm">
-              No verification has run yet (the project's setup, test and lint commands run after the
-              agent).
+              No verification configured for this project: its work is not tested. Set test or lint
+              commands in the{" "}
+              <Link href={settingsHref} className="underline underline-offset-2">
+                project's settings
+              </Link>
+              .
             </p>
           )
         ) : null}
