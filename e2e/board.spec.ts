@@ -88,7 +88,7 @@ test.describe("board", () => {
     // The move is on the timeline, in words.
     await page.goto(`/${orgSlug}/activity`);
     await expect(
-      page.getByRole("main").getByText(new RegExp(`marked task 1 ${stuck} done`)),
+      page.getByRole("main").getByText(new RegExp(`marked task 1 ${stuck} of “.+” done`)),
     ).toBeVisible();
   });
 
@@ -99,8 +99,7 @@ test.describe("board", () => {
     await openBoard(page, orgSlug);
 
     await drag(page, card(page, waiting), column(page, "Done"));
-    const message =
-      "Cannot move 3 to Done: a pending task is marked done when its verification passes; only a task that needs attention can be marked done by hand.";
+    const message = `Cannot move “${waiting}” (task 3) to Done: a pending task is marked done when its verification passes; only a task that needs attention can be marked done by hand.`;
     await expect(page.locator("[data-sonner-toast]").filter({ hasText: message })).toBeVisible();
     await expect(column(page, "Pending").getByRole("link", { name: waiting })).toBeVisible();
     await expect(column(page, "Done").getByRole("link", { name: waiting })).toHaveCount(0);
@@ -115,7 +114,9 @@ test.describe("board", () => {
     await expect(page.locator("[data-board-ready]")).toBeAttached();
     await drag(page, card(page, waiting), column(page, "Refactoring"));
     await expect(
-      page.locator("[data-sonner-toast]").filter({ hasText: "Cannot move 3 to Refactoring" }),
+      page
+        .locator("[data-sonner-toast]")
+        .filter({ hasText: `Cannot move “${waiting}” (task 3) to Refactoring` }),
     ).toBeVisible();
     await expect(column(page, "Implementation").getByRole("link", { name: waiting })).toBeVisible();
   });
@@ -209,7 +210,9 @@ test.describe("board", () => {
       await expect(page.locator("[id^=DndLiveRegion]")).toContainText("is over the Queued column");
       await page.keyboard.press("Space");
       await expect(
-        page.locator("[data-sonner-toast]").filter({ hasText: "Cannot move 2.1 to Queued" }),
+        page
+          .locator("[data-sonner-toast]")
+          .filter({ hasText: `Cannot move “${first}” (task 2.1) to Queued` }),
       ).toBeVisible();
       await expect(column(page, "Pending").getByRole("link", { name: first })).toBeVisible();
     });

@@ -36,9 +36,16 @@ test("a new user signs up, files a ticket on a local repository, and finds it ag
   const title = unique("Parse COBOL copybooks");
   const ticket = await createTicket(page, account.orgSlug, {
     title,
-    description: "Split on level numbers.",
+    description: "Split on level numbers.\n\n- Level 01 starts a **record**\n- Level 05 is a field",
   });
   await expect(page.getByText("Split on level numbers.")).toBeVisible();
+  // The description's Markdown is rendered: a list, not raw "- " lines.
+  const described = page.getByRole("region", { name: "Description" });
+  await expect(described.getByRole("listitem")).toHaveText([
+    "Level 01 starts a record",
+    "Level 05 is a field",
+  ]);
+  await expect(described.locator("strong", { hasText: "record" })).toBeVisible();
 
   // In the organization's ticket list and on the project page.
   await page.goto(`/${account.orgSlug}/tickets`);

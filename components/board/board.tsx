@@ -34,7 +34,12 @@ import { toast } from "sonner";
 import { orgAction } from "@/app/(app)/[org]/_actions/org-action";
 import type { TaskStatus } from "@/lib/generated/prisma/enums";
 import type { BoardSpec, BoardTask } from "@/lib/tasks/list-board-tasks";
-import { planManualMove, refusedMoveMessage, taskStatusLabels } from "@/lib/tasks/manual-move";
+import {
+  movedTaskName,
+  planManualMove,
+  refusedMoveMessage,
+  taskStatusLabels,
+} from "@/lib/tasks/manual-move";
 import { neighboursAt, placeBetween } from "@/lib/tasks/rank";
 import { cn } from "@/lib/utils/cn";
 import {
@@ -159,7 +164,7 @@ export function Board({
       if (!task) return;
       const plan = planManualMove(task.status, to);
       if (!plan.ok) {
-        refuse(refusedMoveMessage(task.key, to, plan.reason));
+        refuse(refusedMoveMessage(task, to, plan.reason));
         return;
       }
       pin(taskId);
@@ -372,7 +377,7 @@ export function Board({
       return;
     }
     refuse(
-      `Cannot move ${task.key} to ${columnLabel(view, to)}: a task's phase comes from its spec's task plan; edit the plan to change it.`,
+      `Cannot move ${movedTaskName(task)} to ${columnLabel(view, to)}: a task's phase comes from its spec's task plan; edit the plan to change it.`,
     );
   }
 

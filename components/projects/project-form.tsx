@@ -54,9 +54,10 @@ const approvalFields = [
 ] as const;
 
 const commandFields = [
-  { key: "setupCommand", label: "Setup command", placeholder: "npm install" },
-  { key: "testCommand", label: "Test command", placeholder: "npm test" },
-  { key: "lintCommand", label: "Lint command", placeholder: "npm run lint" },
+  // Examples, not defaults: an empty field runs nothing.
+  { key: "setupCommand", label: "Setup command", placeholder: "e.g. npm ci" },
+  { key: "testCommand", label: "Test command", placeholder: "e.g. npm test" },
+  { key: "lintCommand", label: "Lint command", placeholder: "e.g. npm run lint" },
 ] as const;
 
 /** A repository the organization's GitHub installations grant, for the repository picker. */
@@ -142,8 +143,12 @@ export function ProjectForm({
             rows={3}
           />
         </FormField>
-        <fieldset className="grid gap-3 sm:grid-cols-3">
-          <legend className="mb-2 font-medium text-sm">Commands run in each task's worktree</legend>
+        <fieldset className="grid gap-3 sm:grid-cols-3" aria-describedby="commands-help">
+          <legend className="mb-1 font-medium text-sm">Commands run in each task's worktree</legend>
+          <p id="commands-help" className="text-muted-foreground text-xs sm:col-span-3">
+            Verification: after the agent, the test and lint commands must pass before a task is
+            done. Leave them empty and nothing is verified: tasks are done when the agent finishes.
+          </p>
           {commandFields.map((f) => (
             <FormField key={f.key} id={f.key} label={f.label} error={errors[f.key]}>
               <Input

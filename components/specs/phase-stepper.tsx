@@ -1,7 +1,7 @@
 import type { SpecPhase, SpecState } from "@/lib/generated/prisma/enums";
 import { cn } from "@/lib/utils/cn";
 
-type StepStatus = "draft" | "running" | "review" | "approved" | "failed";
+type StepStatus = "draft" | "running" | "review" | "approved" | "failed" | "attention";
 
 const steps: { key: SpecPhase | "EXECUTION"; label: string }[] = [
   { key: "REQUIREMENTS", label: "Requirements" },
@@ -45,27 +45,44 @@ const dot: Record<StepStatus, string> = {
   review: "bg-status-attention",
   approved: "bg-status-done",
   failed: "bg-status-failed",
+  attention: "bg-status-attention",
 };
 
-/** Requirements → Design → Tasks → Execution, each marked draft, running, review, approved or failed. */
+const words: Record<StepStatus, string> = {
+  draft: "draft",
+  running: "running",
+  review: "review",
+  approved: "approved",
+  failed: "failed",
+  attention: "needs attention",
+};
+
+/** Requirements → Design → Tasks → Execution, each marked draft, running, review, approved, failed or needs attention. */
 export function PhaseStepper({
   state,
   failedPhase,
+  attention = false,
 }: {
   state: SpecState;
   failedPhase: SpecPhase | null;
+  /** Execution is held by a failed task (lib/specs/spec-attention.ts): not "running". */
+  attention?: boolean;
 }) {
   return (
     <ol aria-label="Phases" className="flex flex-wrap items-center gap-1 text-xs">
       {steps.map((step, i) => {
-        const status = statusOf(step.key, state, failedPhase);
+        const stored = statusOf(step.key, state, failedPhase);
+        const status = attention && stored === "running" ? "attention" : stored;
         return (
           <li
             key={step.key}
             className="flex items-center gap-1"
             // The phase the spec is at, for screen readers ("current step").
             aria-current={
-              status === "review" || status === "running" || status === "failed"
+              status === "review" ||
+              status === "running" ||
+              status === "failed" ||
+              status === "attention"
                 ? "step"
                 : undefined
             }
@@ -76,14 +93,14 @@ export function PhaseStepper({
             <span
               className={cn(
                 "flex items-center gap-1.5 rounded-full border px-2 py-0.5",
-                status === "review" && "border-status-attention/50",
+                (status === "review" || status === "attention") && "border-status-attention/50",
                 status === "failed" && "border-status-failed/50",
               )}
               data-status={status}
             >
               <span aria-hidden="true" className={cn("size-1.5 rounded-full", dot[status])} />
               <span className="font-medium">{step.label}</span>
-              <span className="text-muted-foreground">{status}</span>
+              <span className="text-muted-foreground">{words[status]}</span>
             </span>
           </li>
         );

@@ -43,6 +43,14 @@ export function TasksView({ content }: { content: TasksContent }) {
             <span className="font-mono text-muted-foreground text-xs">{task.key}</span>
             <span className="font-medium text-sm">{task.title}</span>
             <PhaseBadge phase={task.phase} />
+            {task.done ? (
+              <span
+                className="rounded border border-dashed px-1.5 py-0.5 text-muted-foreground text-xs"
+                title="Checked [x] in the imported tasks.md. Approving the graph still queues it: work done elsewhere is not on this spec's branches."
+              >
+                [x] in the file
+              </span>
+            ) : null}
             <span className="ml-auto text-muted-foreground text-xs">
               ~{task.estimateMinutes} min
             </span>

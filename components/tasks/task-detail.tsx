@@ -45,6 +45,10 @@ export function TaskDetail({
   const taskHref = (id: string, query = "") => `/${orgSlug}/tasks/${id}${query}`;
   const nav = drawer ? { replace: true, scroll: false } : {};
   const problem = task.attentionReason ?? latest?.errorMessage;
+  // Verification is the project's test and lint commands; without either, nothing checks the work.
+  const verifies = Boolean(task.project.testCommand || task.project.lintCommand);
+  const settingsHref = `/${orgSlug}/projects/${task.project.id}/settings`;
+  const unverified = task.status === "DONE" && !latest?.verifications.length;
   const panels: Record<TaskTab, React.ReactNode> = {
     log: <LogView lines={logs} className={drawer ? "h-96" : undefined} />,
     diff: <DiffView diff={latest?.diff ?? null} />,
@@ -69,10 +73,20 @@ export function TaskDetail({
           </li>
         ))}
       </ul>
+    ) : verifies ? (
+      <p className="text-muted-foreground">
+        {task.status === "DONE"
+          ? "No verification ran for this task (it was marked done without one)."
+          : "No verification has run yet (the project's setup, test and lint commands run after the agent)."}
+      </p>
     ) : (
       <p className="text-muted-foreground">
-        No verification has run yet (the project's setup, test and lint commands run after the
-        agent).
+        No verification configured for this project: its work is not tested. Set test or lint
+        commands in the{" "}
+        <Link href={settingsHref} className="underline underline-offset-2">
+          project's settings
+        </Link>
+        .
       </p>
     ),
     trace: (
@@ -151,6 +165,14 @@ export function TaskDetail({
       ) : null}
       {task.description ? (
         <p className="max-w-3xl text-muted-foreground">{task.description}</p>
+      ) : null}
+      {unverified ? (
+        <p className="flex items-center gap-2 text-muted-foreground text-xs">
+          <span className="rounded border border-dashed px-1.5 py-0.5">not verified</span>
+          {verifies
+            ? "Done without a verification run (e.g. marked done by hand)."
+            : "The project has no test or lint command, so nothing checked this work."}
+        </p>
       ) : null}
       {problem ? (
         <p

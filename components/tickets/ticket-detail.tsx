@@ -6,6 +6,7 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { NativeSelect } from "@/components/forms/native-select";
 import { useOrgAction } from "@/components/forms/use-org-action";
+import { MarkdownText } from "@/components/specs/markdown-text";
 import { Button } from "@/components/ui/button";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { ticketStatuses } from "@/lib/tickets/ticket-schema";
@@ -82,9 +83,13 @@ export function TicketDetail({
             </span>
           ))}
       </div>
-      <div className="whitespace-pre-wrap rounded-lg border bg-card p-4 text-sm leading-relaxed">
-        {ticket.description || <span className="text-muted-foreground">No description.</span>}
-      </div>
+      <section aria-label="Description" className="rounded-lg border bg-card p-4">
+        {ticket.description ? (
+          <MarkdownText text={ticket.description} />
+        ) : (
+          <p className="text-muted-foreground text-sm">No description.</p>
+        )}
+      </section>
       {canWrite ? (
         <div className="flex flex-wrap items-center gap-2">
           <label htmlFor="ticket-status" className="text-muted-foreground text-sm">

@@ -331,6 +331,57 @@ describe("describeActivity: GitHub", () => {
   });
 });
 
+describe("project and task sentences", () => {
+  it("words what a project edit changed, not the field names", () => {
+    expect(
+      describeActivity(
+        event({
+          type: "project.updated",
+          project: { id: "prj_1", name: "Todo lib" },
+          data: {
+            changed: ["name", "testCommand", "lintCommand", "setupCommand"],
+            cleared: ["lintCommand"],
+            added: ["setupCommand"],
+          },
+        }),
+      ),
+    ).toBe(
+      "Ada updated project Todo lib: renamed it, changed the test command, removed the lint command and set the setup command",
+    );
+    expect(
+      describeActivity(
+        event({
+          type: "project.updated",
+          project: { id: "prj_1", name: "Todo lib" },
+          data: {
+            changed: ["repoKind", "localPath", "githubRepoFullName"],
+            cleared: ["localPath"],
+          },
+        }),
+      ),
+    ).toBe("Ada updated project Todo lib: changed the repository");
+  });
+
+  it("names the spec a task belongs to, shortened", () => {
+    const task = { actorKind: "AGENT", actor: null, data: { key: "1" } };
+    expect(
+      describeActivity(
+        event({ ...task, type: "task.queued", spec: { title: "Mark all todos done" } }),
+      ),
+    ).toBe("Task 1 of “Mark all todos done” queued");
+    expect(
+      describeActivity(
+        event({
+          ...task,
+          type: "task.completed",
+          data: { key: "5", title: "Tidy up" },
+          spec: { title: "Export the board as a CSV file from the toolbar, with filters" },
+        }),
+      ),
+    ).toBe("Task 5 Tidy up of “Export the board as a CSV file from the…” done");
+  });
+});
+
 describe("board moves", () => {
   const base = {
     actorKind: "USER",

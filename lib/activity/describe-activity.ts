@@ -16,6 +16,8 @@ export interface DescribableActivity {
   subject?: Person | null;
   project: { id: string; name: string } | null;
   ticket: { id: string; number: number; title: string } | null;
+  /** The spec a task event belongs to, so "task 1" says of which spec. */
+  spec?: { title: string } | null;
 }
 
 /** Event families, in the order the timeline's filter chips show them. */
@@ -84,10 +86,54 @@ function version(data: unknown): string {
   return typeof v === "number" ? ` (version ${v})` : "";
 }
 
-function taskRef(data: unknown): string {
-  const key = text(data, "key");
-  const title = text(data, "title");
-  return [key, title].filter(Boolean).join(" ") || "";
+/** A spec's title cut to a glance: "Mark all todos done", "Export the board as a CSV file…". */
+function shortTitle(title: string): string {
+  return title.length > 40 ? `${title.slice(0, 39).trimEnd()}…` : title;
+}
+
+/** "1 Set up the schema of “Export the board”": key, title when recorded, and the spec it belongs to. */
+function taskRef(event: DescribableActivity): string {
+  const key = text(event.data, "key");
+  const title = text(event.data, "title");
+  const spec = event.spec?.title ? ` of “${shortTitle(event.spec.title)}”` : "";
+  return ([key, title].filter(Boolean).join(" ") || "") + spec;
+}
+
+// What a project edit changed, in words (lib/projects/update-project.ts records the field names).
+const projectFieldWords: Record<string, string> = {
+  description: "the description",
+  githubLabel: "the GitHub label",
+  setupCommand: "the setup command",
+  testCommand: "the test command",
+  lintCommand: "the lint command",
+  agentCommand: "the agent command",
+  runnerLabels: "the runner labels",
+  approvalRequirements: "the requirements approval",
+  approvalDesign: "the design approval",
+  approvalTasks: "the tasks approval",
+};
+
+function strings(data: unknown, key: string): string[] {
+  const value = field(data, key);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/** ": renamed it, changed the test command and removed the lint command" (or "" when unknown). */
+function projectChanges(data: unknown): string {
+  const cleared = new Set(strings(data, "cleared"));
+  const added = new Set(strings(data, "added"));
+  const phrases = strings(data, "changed").flatMap((key) => {
+    if (key === "name") return ["renamed it"];
+    if (key === "repoKind" || key === "localPath" || key === "githubRepoFullName")
+      return ["changed the repository"];
+    const what = projectFieldWords[key];
+    if (!what) return [];
+    return [`${cleared.has(key) ? "removed" : added.has(key) ? "set" : "changed"} ${what}`];
+  });
+  const unique = [...new Set(phrases)];
+  if (unique.length === 0) return "";
+  const last = unique.pop();
+  return `: ${unique.length > 0 ? `${unique.join(", ")} and ${last}` : last}`;
 }
 
 function changedFields(data: unknown): string {
@@ -180,7 +226,7 @@ export function describeActivity(event: DescribableActivity): string {
     case "project.created":
       return `${who} created project ${projectName}`;
     case "project.updated":
-      return `${who} updated project ${projectName}${changedFields(d)}`;
+      return `${who} updated project ${projectName}${projectChanges(d)}`;
     case "project.deleted":
       return `${who} deleted project ${projectName}`;
     case "ticket.created":
@@ -231,31 +277,31 @@ export function describeActivity(event: DescribableActivity): string {
       return `${typeof count === "number" ? count : "The"} tasks queued from the approved task graph${inProject}`;
     }
     case "task.queued":
-      return `Task ${taskRef(d)} queued`;
+      return `Task ${taskRef(event)} queued`;
     case "task.started":
-      return `Task ${taskRef(d)} started${text(d, "workerId") ? ` on ${text(d, "workerId")}` : ""}`;
+      return `Task ${taskRef(event)} started${text(d, "workerId") ? ` on ${text(d, "workerId")}` : ""}`;
     case "task.verifying":
-      return `Task ${taskRef(d)} is being verified`;
+      return `Task ${taskRef(event)} is being verified`;
     case "task.completed":
-      return `Task ${taskRef(d)} done`;
+      return `Task ${taskRef(event)} done`;
     case "task.failed":
-      return `Task ${taskRef(d)} failed${(text(d, "reason") ?? text(d, "error")) ? `: ${text(d, "reason") ?? text(d, "error")}` : ""}`;
+      return `Task ${taskRef(event)} failed${(text(d, "reason") ?? text(d, "error")) ? `: ${text(d, "reason") ?? text(d, "error")}` : ""}`;
     case "task.requeued":
-      return `Task ${taskRef(d)} requeued${text(d, "reason") ? `: ${text(d, "reason")}` : ""}`;
+      return `Task ${taskRef(event)} requeued${text(d, "reason") ? `: ${text(d, "reason")}` : ""}`;
     case "task.needs_attention":
-      return `Task ${taskRef(d)} needs attention${text(d, "reason") ? `: ${text(d, "reason")}` : ""}`;
+      return `Task ${taskRef(event)} needs attention${text(d, "reason") ? `: ${text(d, "reason")}` : ""}`;
     case "task.cancelled":
-      return `${who} cancelled task ${taskRef(d)}`;
+      return `${who} cancelled task ${taskRef(event)}`;
     case "guardian.nudge":
-      return `Guardian nudged the agent on task ${taskRef(d)}: ${text(d, "reason") ?? "it looked stuck"}`;
+      return `Guardian nudged the agent on task ${taskRef(event)}: ${text(d, "reason") ?? "it looked stuck"}`;
     case "guardian.restart":
-      return `Guardian restarted task ${taskRef(d)}: ${text(d, "reason") ?? "it looked stuck"}`;
+      return `Guardian restarted task ${taskRef(event)}: ${text(d, "reason") ?? "it looked stuck"}`;
     case "guardian.fail":
-      return `Guardian failed task ${taskRef(d)}: ${text(d, "reason") ?? "it was stuck"}`;
+      return `Guardian failed task ${taskRef(event)}: ${text(d, "reason") ?? "it was stuck"}`;
     case "guardian.escalate":
-      return `Guardian asked for a person${taskRef(d) ? ` on task ${taskRef(d)}` : ""}: ${text(d, "reason") ?? "it was stuck"}`;
+      return `Guardian asked for a person${taskRef(event) ? ` on task ${taskRef(event)}` : ""}: ${text(d, "reason") ?? "it was stuck"}`;
     case "guardian.flag_duplicate":
-      return `Conductor flagged task ${taskRef(d)} as a likely duplicate: ${text(d, "reason") ?? ""}`;
+      return `Conductor flagged task ${taskRef(event)} as a likely duplicate: ${text(d, "reason") ?? ""}`;
     case "spec.paused":
       return `Execution of ${ticketRef(event)} paused${text(d, "reason") ? `: ${text(d, "reason")}` : ""}`;
     case "spec.resumed":
@@ -298,11 +344,11 @@ export function describeActivity(event: DescribableActivity): string {
       return `${who} was refused ${text(d, "command") ?? "a command"} on ${text(d, "repository") ?? "GitHub"}#${field(d, "issue")}: no write access`;
     // The board's manual moves.
     case "task.retried":
-      return `${who} sent task ${taskRef(d)} back to the queue`;
+      return `${who} sent task ${taskRef(event)} back to the queue`;
     case "task.resolved":
-      return `${who} marked task ${taskRef(d)} done`;
+      return `${who} marked task ${taskRef(event)} done`;
     case "task.reordered":
-      return `${who} ${field(d, "direction") === "up" ? "raised" : "lowered"} task ${taskRef(d)} in the queue${text(d, "aboveKey") ? ` (now after ${text(d, "aboveKey")})` : text(d, "belowKey") ? ` (now before ${text(d, "belowKey")})` : ""}`;
+      return `${who} ${field(d, "direction") === "up" ? "raised" : "lowered"} task ${taskRef(event)} in the queue${text(d, "aboveKey") ? ` (now after ${text(d, "aboveKey")})` : text(d, "belowKey") ? ` (now before ${text(d, "belowKey")})` : ""}`;
     default:
       return `${who} · ${event.type}`;
   }

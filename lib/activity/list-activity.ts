@@ -56,6 +56,7 @@ export async function listActivity(db: Db, options: { actor: Actor; input?: List
       actor: { select: { name: true, email: true } },
       project: { select: { id: true, name: true } },
       ticket: { select: { id: true, number: true, title: true } },
+      spec: { select: { title: true } },
     },
   });
   const page = rows.slice(0, input.limit);

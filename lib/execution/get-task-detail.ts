@@ -14,7 +14,9 @@ export async function getTaskDetail(
     where: { id: options.taskId, orgId: options.actor.orgId },
     include: {
       spec: { select: { id: true, title: true, state: true, integrationBranch: true } },
-      project: { select: { id: true, name: true, localPath: true } },
+      project: {
+        select: { id: true, name: true, localPath: true, testCommand: true, lintCommand: true },
+      },
       dependsOn: {
         select: { dependsOn: { select: { id: true, key: true, title: true, status: true } } },
       },

@@ -8,6 +8,32 @@ import { type UpdateProjectInput, updateProjectSchema } from "./project-schema";
 import { githubRepositoryFields, localRepositoryFields } from "./repository-fields";
 import { uniqueProjectSlug } from "./unique-project-slug";
 
+// The fields whose changes the activity timeline reports (lib/activity/describe-activity.ts words them).
+const trackedFields = [
+  "name",
+  "description",
+  "repoKind",
+  "localPath",
+  "githubRepoFullName",
+  "githubLabel",
+  "setupCommand",
+  "testCommand",
+  "lintCommand",
+  "agentCommand",
+  "runnerLabels",
+  "approvalRequirements",
+  "approvalDesign",
+  "approvalTasks",
+] as const;
+const trackedSelect = Object.fromEntries(trackedFields.map((k) => [k, true])) as Record<
+  (typeof trackedFields)[number],
+  true
+>;
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return Array.isArray(a) && Array.isArray(b) ? a.join("\n") === b.join("\n") : a === b;
+}
+
 /** Renames a project or changes its repository path, commands or approval modes. */
 export async function updateProject(db: Db, options: { actor: Actor; input: UpdateProjectInput }) {
   const { actor } = options;
@@ -17,14 +43,7 @@ export async function updateProject(db: Db, options: { actor: Actor; input: Upda
   );
   const existing = await db.project.findFirst({
     where: { id: projectId, orgId: actor.orgId },
-    select: {
-      id: true,
-      name: true,
-      localPath: true,
-      repoKind: true,
-      githubRepoFullName: true,
-      runnerLabels: true,
-    },
+    select: { id: true, ...trackedSelect },
   });
   if (!existing) throw notFound("Project");
   const pinned = (fields.runnerLabels ?? existing.runnerLabels).length > 0;
@@ -61,13 +80,21 @@ export async function updateProject(db: Db, options: { actor: Actor; input: Upda
         ...repo,
       },
     });
-    await recordActivity(tx, {
-      orgId: actor.orgId,
-      type: "project.updated",
-      actorId: actor.userId,
-      projectId,
-      data: { changed: Object.keys(options.input).filter((k) => k !== "projectId") },
-    });
+    // Only what actually changed: a settings form resubmits every field.
+    const changed = trackedFields.filter((k) => !sameValue(existing[k], project[k]));
+    if (changed.length > 0) {
+      await recordActivity(tx, {
+        orgId: actor.orgId,
+        type: "project.updated",
+        actorId: actor.userId,
+        projectId,
+        data: {
+          changed,
+          cleared: changed.filter((k) => project[k] === null || project[k] === ""),
+          added: changed.filter((k) => existing[k] === null || existing[k] === ""),
+        },
+      });
+    }
     return project;
   });
 }

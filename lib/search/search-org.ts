@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { heldTaskWhere, shownSpecState } from "@/lib/specs/spec-attention";
 
 export const searchOrgSchema = z.object({
   q: z.string().trim().min(1, "Type something to search for").max(200),
@@ -91,7 +92,13 @@ export async function searchOrg(
       },
       orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
       take: limit,
-      select: { id: true, title: true, state: true, project: { select: { name: true } } },
+      select: {
+        id: true,
+        title: true,
+        state: true,
+        project: { select: { name: true } },
+        _count: { select: { tasks: { where: heldTaskWhere } } },
+      },
     }),
     db.task.findMany({
       where: {
@@ -117,7 +124,7 @@ export async function searchOrg(
       kind: "spec" as const,
       id: s.id,
       title: s.title,
-      detail: `${human(s.state)} · ${s.project.name}`,
+      detail: `${human(shownSpecState(s.state, s._count.tasks))} · ${s.project.name}`,
     })),
     ...tasks.map((t) => ({
       kind: "task" as const,

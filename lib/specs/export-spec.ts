@@ -2,11 +2,12 @@ import "server-only";
 import { z } from "zod";
 import { notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
-import type { SpecPhase } from "@/lib/generated/prisma/enums";
+import type { SpecPhase, TaskStatus } from "@/lib/generated/prisma/enums";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
 import {
   designContentSchema,
   requirementsContentSchema,
+  type TasksContent,
   tasksContentSchema,
 } from "./artifact-schemas";
 import { exportSpecMarkdown, type SpecMarkdownFiles } from "./markdown/export-spec-markdown";
@@ -21,6 +22,24 @@ export const exportSpecFileSchema = z.object({
     })
     .optional(),
 });
+
+/**
+ * "[x]" marks done: once the graph has become tasks, their statuses say which are done (an
+ * imported flag no longer counts); before that, the artifact's own flags stand.
+ */
+function withDoneFlags(
+  content: TasksContent,
+  rows: { key: string; status: TaskStatus }[],
+): TasksContent {
+  if (rows.length === 0) return content;
+  const done = new Set(rows.filter((r) => r.status === "DONE").map((r) => r.key));
+  return {
+    ...content,
+    tasks: content.tasks.map(({ done: _imported, ...task }) =>
+      done.has(task.key) ? { ...task, done: true } : task,
+    ),
+  };
+}
 
 /**
  * The spec as Markdown in the Kiro layout: its folder name and a file per phase
@@ -43,6 +62,7 @@ export async function exportSpec(
         orderBy: { version: "desc" },
         select: { phase: true, content: true },
       },
+      tasks: { select: { key: true, status: true } },
     },
   });
   if (!spec) throw notFound("Spec");
@@ -54,7 +74,7 @@ export async function exportSpec(
     title: spec.title,
     requirements: requirements ? requirementsContentSchema.parse(requirements) : undefined,
     design: design ? designContentSchema.parse(design) : undefined,
-    tasks: tasks ? tasksContentSchema.parse(tasks) : undefined,
+    tasks: tasks ? withDoneFlags(tasksContentSchema.parse(tasks), spec.tasks) : undefined,
   });
   return { folder: spec.slug, files };
 }

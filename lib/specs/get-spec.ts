@@ -2,8 +2,9 @@ import "server-only";
 import { notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { heldTaskWhere } from "./spec-attention";
 
-/** A spec with every artifact version (newest first) and its approval history. */
+/** A spec with every artifact version (newest first), its approval history and the tasks holding its execution. */
 export async function getSpec(db: Db, options: { actor: Actor; specId: string }) {
   assertCan(options.actor, "read");
   const spec = await db.spec.findFirst({
@@ -20,6 +21,8 @@ export async function getSpec(db: Db, options: { actor: Actor; specId: string })
           approvalRequirements: true,
           approvalDesign: true,
           approvalTasks: true,
+          testCommand: true,
+          lintCommand: true,
         },
       },
       ticket: { select: { id: true, number: true, title: true } },
@@ -50,6 +53,13 @@ export async function getSpec(db: Db, options: { actor: Actor; specId: string })
         },
       },
       _count: { select: { tasks: true } },
+      // The tasks holding its execution (failed or escalated), for "needs attention".
+      tasks: {
+        where: heldTaskWhere,
+        orderBy: [{ rank: "asc" }, { createdAt: "asc" }],
+        take: 20,
+        select: { id: true, key: true, title: true, status: true, attentionReason: true },
+      },
     },
   });
   if (!spec) throw notFound("Spec");

@@ -77,7 +77,7 @@ const tasks: TasksContent = {
       estimateMinutes: 90,
       files: [],
       dependsOn: ["1"],
-      requirementIds: ["REQ-001", "REQ-003.3"],
+      requirementIds: ["REQ-001.1", "REQ-001.2", "REQ-003.3"],
     },
     {
       key: "2.1",
@@ -236,6 +236,42 @@ describe("importSpec", () => {
     expect(again.files).toEqual(files);
   });
 
+  it("marks done tasks [x] on export, from the spec's tasks once they exist; import keeps [x] as a flag", async () => {
+    const specId = await agentSpecInTaskReview();
+    const { projectId } = await database.db.spec.findUniqueOrThrow({ where: { id: specId } });
+    const row = { orgId: owner.org.id, projectId, specId };
+    await database.db.task.createMany({
+      data: [
+        { ...row, key: "1", title: "Add the CSV writer", status: "DONE" },
+        { ...row, key: "2", title: "Add the route", status: "FAILED" },
+        { ...row, key: "2.1", title: "Add the header row", status: "PENDING" },
+      ],
+    });
+    const exported = (await exportSpec(database.db, { actor: owner.actor, specId })).files[
+      "tasks.md"
+    ]!;
+    expect(exported).toContain("- [x] 1. Add the CSV writer\n");
+    expect(exported).toContain("- [ ] 2. Add the route\n");
+    // Criteria, not requirements: "N.M" as in requirements.md.
+    expect(exported).toContain("  - _Requirements: 1.1, 1.2, 3.3_\n");
+
+    // Imported into another spec, "[x]" is the task's done flag (informational until approval).
+    const target = await newSpec();
+    await importSpec(database.db, {
+      actor: owner.actor,
+      input: { specId: target, files: { ...files, "tasks.md": exported } },
+    });
+    const imported = await database.db.specArtifact.findFirstOrThrow({
+      where: { specId: target, phase: "TASKS" },
+      select: { content: true },
+    });
+    const done = (imported.content as TasksContent).tasks.filter((t) => t.done).map((t) => t.key);
+    expect(done).toEqual(["1"]);
+    // Its own export, before any task exists, says the same.
+    const again = await exportSpec(database.db, { actor: owner.actor, specId: target });
+    expect(again.files["tasks.md"]).toBe(exported);
+  });
+
   it("imports tasks.md alone into the tasks review, resolved against the approved requirements", async () => {
     const specId = await agentSpecInTaskReview();
     const edited = files["tasks.md"]!.replace("Wire it up", "Wire it all up");
@@ -310,7 +346,10 @@ describe("importSpec", () => {
   it("refuses an unknown requirement id, against the imported and against the approved requirements", async () => {
     const draft = await newSpec();
     const before = await snapshot(draft);
-    const unknown = files["tasks.md"]!.replace("_Requirements: 1, 3.3_", "_Requirements: 1, 7_");
+    const unknown = files["tasks.md"]!.replace(
+      "_Requirements: 1.1, 1.2, 3.3_",
+      "_Requirements: 1, 7_",
+    );
     const line = lineOf(unknown, "  - _Requirements: 1, 7_");
     const error = await refusalOf(
       importSpec(database.db, {

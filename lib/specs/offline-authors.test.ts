@@ -279,7 +279,7 @@ describe("feedback", () => {
 
     expect(revised.tasks.slice(0, -1)).toEqual(previous.tasks);
     const added = revised.tasks[revised.tasks.length - 1]!;
-    expect(added).toMatchObject({ key: "6", dependsOn: ["5"], requirementIds: ["REQ-005"] });
+    expect(added).toMatchObject({ key: "6", dependsOn: ["5"], requirementIds: ["REQ-005.1"] });
     expect(added.description).toContain("Also export archived tasks");
     expectValidSpec({
       requirements: revisedRequirements,

@@ -490,6 +490,11 @@ function chunk<T>(items: readonly T[], parts: number): T[][] {
   return chunks;
 }
 
+/** Tasks cite the acceptance criteria they satisfy (tasks.md's "_Requirements: 1.1, 1.2_"). */
+function criteriaOf(requirements: RequirementsContent["requirements"]): string[] {
+  return requirements.flatMap((r) => r.acceptanceCriteria.map((c) => c.id));
+}
+
 function draftTasks(ticket: Ticket, requirements: RequirementsContent): TasksContent {
   const slug = slugOf(ticket.title);
   const title = quotable(ticket.title, 80);
@@ -531,7 +536,7 @@ function draftTasks(ticket: Ticket, requirements: RequirementsContent): TasksCon
         .map((r) => `lib/${slug}/${slugOf(r.title)}.ts`)
         .filter((f, i, all) => all.indexOf(f) === i),
       dependsOn: ["1"],
-      requirementIds: group.map((r) => r.id),
+      requirementIds: criteriaOf(group),
     });
   }
 
@@ -546,7 +551,7 @@ function draftTasks(ticket: Ticket, requirements: RequirementsContent): TasksCon
     estimateMinutes: 45,
     files: [`app/api/v1/${slug}/route.ts`, `components/${slug}/${slug}-panel.tsx`],
     dependsOn: implementationKeys,
-    requirementIds: requirements.requirements.map((r) => r.id),
+    requirementIds: criteriaOf(requirements.requirements),
   });
   tasks.push({
     key: String(tasks.length + 1),
@@ -557,7 +562,7 @@ function draftTasks(ticket: Ticket, requirements: RequirementsContent): TasksCon
     estimateMinutes: 30,
     files: [`lib/${slug}/${slug}.test.ts`],
     dependsOn: [integrationKey],
-    requirementIds: requirements.requirements.flatMap((r) => r.acceptanceCriteria.map((c) => c.id)),
+    requirementIds: criteriaOf(requirements.requirements),
   });
   return { tasks };
 }
@@ -590,6 +595,12 @@ function authorTasksFrom(context: Context): TasksContent {
     requirements,
   );
   const dependedOn = new Set(base.tasks.flatMap((t) => t.dependsOn));
+  const uncovered = new Set(
+    uncoveredRequirements(
+      base,
+      requirements.requirements.map((r) => r.id),
+    ),
+  );
   const topLevel = base.tasks.map((t) => Number(t.key.split(".")[0]));
   const task: SpecTask = {
     key: String(Math.max(0, ...topLevel) + 1),
@@ -600,10 +611,7 @@ function authorTasksFrom(context: Context): TasksContent {
     files: [],
     // After everything else: the tasks nothing depends on yet.
     dependsOn: base.tasks.filter((t) => !dependedOn.has(t.key)).map((t) => t.key),
-    requirementIds: uncoveredRequirements(
-      base,
-      requirements.requirements.map((r) => r.id),
-    ),
+    requirementIds: criteriaOf(requirements.requirements.filter((r) => uncovered.has(r.id))),
   };
   return { ...base, tasks: [...base.tasks, task] };
 }

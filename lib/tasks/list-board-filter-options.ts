@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { heldTaskWhere, shownSpecState } from "@/lib/specs/spec-attention";
 import { agentKindLabels } from "./list-board-tasks";
 
 export interface FilterOption {
@@ -32,7 +33,12 @@ export async function listBoardFilterOptions(
       where: { orgId, tasks: { some: {} } },
       orderBy: { updatedAt: "desc" },
       take: 200,
-      select: { id: true, title: true },
+      select: {
+        id: true,
+        title: true,
+        state: true,
+        _count: { select: { tasks: { where: heldTaskWhere } } },
+      },
     }),
     db.task.findMany({
       where: { orgId, agentKind: { not: null } },
@@ -50,7 +56,14 @@ export async function listBoardFilterOptions(
   ]);
   return {
     projects: projects.map((p) => ({ value: p.id, label: p.name })),
-    specs: specs.map((s) => ({ value: s.id, label: s.title })),
+    // Worded like the spec's badge elsewhere, so a held spec is findable from the board too.
+    specs: specs.map((s) => ({
+      value: s.id,
+      label:
+        shownSpecState(s.state, s._count.tasks) === "NEEDS_ATTENTION"
+          ? `${s.title} (needs attention)`
+          : s.title,
+    })),
     agents: [
       ...kinds.flatMap((k) =>
         k.agentKind ? [{ value: k.agentKind, label: agentKindLabels[k.agentKind] }] : [],

@@ -1,14 +1,20 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import type { SpecState } from "@/lib/generated/prisma/enums";
 import { type Actor, assertCan } from "@/lib/orgs/roles";
+import { heldTaskWhere, type ShownSpecState, shownSpecState } from "@/lib/specs/spec-attention";
 
-const ACTIVE_STATES: ReadonlySet<SpecState> = new Set(["EXECUTING", "VERIFYING"]);
+// Held specs count as active: they are the ones a person should look at.
+const ACTIVE_STATES: ReadonlySet<ShownSpecState> = new Set([
+  "EXECUTING",
+  "VERIFYING",
+  "NEEDS_ATTENTION",
+]);
 
 export interface GraphSpec {
   id: string;
   title: string;
-  state: SpecState;
+  /** The state to show: NEEDS_ATTENTION when a failed task holds its execution. */
+  state: ShownSpecState;
   taskCount: number;
   project: { id: string; name: string };
 }
@@ -32,9 +38,14 @@ export async function listGraphSpecs(
       state: true,
       project: { select: { id: true, name: true } },
       _count: { select: { tasks: true } },
+      tasks: { where: heldTaskWhere, select: { id: true }, take: 1 },
     },
   });
-  const specs = rows.map(({ _count, ...spec }) => ({ ...spec, taskCount: _count.tasks }));
+  const specs = rows.map(({ _count, tasks, ...spec }) => ({
+    ...spec,
+    state: shownSpecState(spec.state, tasks.length),
+    taskCount: _count.tasks,
+  }));
   // A stable partition: active specs first, recency kept within each group.
   return [
     ...specs.filter((spec) => ACTIVE_STATES.has(spec.state)),

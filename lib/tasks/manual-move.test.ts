@@ -47,8 +47,8 @@ describe("planManualMove", () => {
     const plan = planManualMove("PENDING", "DONE");
     expect(plan.ok).toBe(false);
     if (plan.ok) return;
-    expect(refusedMoveMessage("1.2", "DONE", plan.reason)).toBe(
-      "Cannot move 1.2 to Done: a pending task is marked done when its verification passes; only a task that needs attention can be marked done by hand.",
+    expect(refusedMoveMessage({ key: "1.2", title: "Add CSV" }, "DONE", plan.reason)).toBe(
+      "Cannot move “Add CSV” (task 1.2) to Done: a pending task is marked done when its verification passes; only a task that needs attention can be marked done by hand.",
     );
   });
 

@@ -95,7 +95,16 @@ export function manualMoveTargets(
   });
 }
 
-/** The sentence a refused move is shown with: "Cannot move 1.2 to Done: …". */
-export function refusedMoveMessage(taskKey: string, to: TaskStatus, reason: string): string {
-  return `Cannot move ${taskKey} to ${taskStatusLabels[to]}: ${reason}.`;
+/** How a refusal names a task: its title, with its number for the ones that share a title. */
+export function movedTaskName(task: { key: string; title: string }): string {
+  return `“${task.title}” (task ${task.key})`;
+}
+
+/** The sentence a refused move is shown with: "Cannot move “Add CSV” (task 1.2) to Done: …". */
+export function refusedMoveMessage(
+  task: { key: string; title: string },
+  to: TaskStatus,
+  reason: string,
+): string {
+  return `Cannot move ${movedTaskName(task)} to ${taskStatusLabels[to]}: ${reason}.`;
 }

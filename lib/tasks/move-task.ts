@@ -27,12 +27,12 @@ export async function moveTask(db: Db, options: { actor: Actor; input: MoveTaskI
   const { taskId, to } = moveTaskSchema.parse(options.input);
   const task = await db.task.findFirst({
     where: { id: taskId, orgId: actor.orgId },
-    select: { id: true, key: true, status: true },
+    select: { id: true, key: true, title: true, status: true },
   });
   if (!task) throw notFound("Task");
   const plan = planManualMove(task.status, to);
   if (!plan.ok) {
-    throw new AppError("CONFLICT", refusedMoveMessage(task.key, to, plan.reason), {
+    throw new AppError("CONFLICT", refusedMoveMessage(task, to, plan.reason), {
       currentStatus: task.status,
     });
   }

@@ -7,7 +7,7 @@ import type {
 import { withIndefiniteArticle } from "../indefinite-article";
 import { parseRequirementRef } from "../requirement-refs";
 import { oneLine, trimBlankLines } from "./markdown-blocks";
-import { formatRequirementRefs, formatTaskKeys } from "./reference-lines";
+import { expandToCriteria, formatRequirementRefs, formatTaskKeys } from "./reference-lines";
 
 /*
  * Writes a spec in the layout Kiro popularised (.kiro/specs/<slug>/), which
@@ -21,10 +21,19 @@ import { formatRequirementRefs, formatTaskKeys } from "./reference-lines";
  *                  Architecture. Each component is a "### Name" heading, its
  *                  responsibility, and "_Requirements: 1.1, 2_" when it serves any.
  *                  Risks are "- **Risk:** … — **Mitigation:** …" bullets.
- * tasks.md         "- [ ] 1. Title" ("[x]" when done); a sub-task "1.1" is
- *                  indented two spaces per level and has no dot after its key.
- *                  Detail bullets: description lines, "Files: a, b",
- *                  "Phase: X", "Estimate: 1h 30m", "_Requirements: 1.1, 2_".
+ * tasks.md         "- [ ] 1. Title" ("[x]" when done: exportSpec sets `done` from
+ *                  the spec's task rows once it executes; before that, from the
+ *                  artifact). A sub-task "1.1" is indented two spaces per level
+ *                  and has no dot after its key. Detail bullets: description
+ *                  lines, "Files: a, b", "Phase: X", "Estimate: 1h 30m",
+ *                  "_Requirements: 1.1, 1.2, 2.3_": the criteria the task
+ *                  satisfies. A reference to a whole requirement is written as
+ *                  all its criteria (when requirements are exported with it),
+ *                  which import reads back as those criteria: the one change a
+ *                  round trip makes to references (exporting again is stable).
+ *                  On import "[x]" is kept as the task's `done` flag, which is
+ *                  informational: approving the graph still queues every task,
+ *                  since work done elsewhere is not on this spec's branches.
  *                  Dependencies: a task without a "_Depends on:_" line depends
  *                  on the task listed just before it (the first on nothing), the
  *                  order Kiro works through the list. The line is written only
@@ -53,7 +62,7 @@ export function exportSpecMarkdown(input: ExportSpecMarkdownInput): SpecMarkdown
   const files: SpecMarkdownFiles = {};
   if (input.requirements) files["requirements.md"] = requirementsMarkdown(input.requirements);
   if (input.design) files["design.md"] = designMarkdown(input.design);
-  if (input.tasks) files["tasks.md"] = tasksMarkdown(input.tasks);
+  if (input.tasks) files["tasks.md"] = tasksMarkdown(input.tasks, input.requirements);
   return files;
 }
 
@@ -160,7 +169,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
-function tasksMarkdown(content: TasksContent): string {
+function tasksMarkdown(content: TasksContent, requirements?: RequirementsContent): string {
   const tasks = content.tasks.map((task, index) => {
     const depth = task.key.split(".").length - 1;
     const indent = "  ".repeat(depth);
@@ -179,7 +188,8 @@ function tasksMarkdown(content: TasksContent): string {
       `${detail}Estimate: ${formatEstimate(task.estimateMinutes)}`,
     );
     if (task.requirementIds.length > 0) {
-      lines.push(`${detail}_Requirements: ${formatRequirementRefs(task.requirementIds)}_`);
+      const criteria = expandToCriteria(task.requirementIds, requirements);
+      lines.push(`${detail}_Requirements: ${formatRequirementRefs(criteria)}_`);
     }
     if (!sameList(task.dependsOn, implicitDependencies(content.tasks, index))) {
       lines.push(`${detail}_Depends on: ${formatTaskKeys(task.dependsOn)}_`);

@@ -12,7 +12,11 @@ export const noneMarker = "none";
 
 /** What a file's requirement references are checked against. */
 export type RequirementScope =
-  | { kind: "known"; requirementIds: ReadonlySet<string>; criterionIds: ReadonlySet<string> }
+  | {
+      kind: "known";
+      requirementIds: ReadonlySet<string>;
+      criterionIds: ReadonlySet<string>;
+    }
   /** No requirements.md and none passed in: any reference is an error. */
   | { kind: "missing" }
   /** requirements.md failed to parse; its own errors are reported, references are not checked. */
@@ -27,6 +31,29 @@ export function scopeOf(requirements: RequirementsContent | undefined): Requirem
       requirements.requirements.flatMap((r) => r.acceptanceCriteria.map((c) => c.id)),
     ),
   };
+}
+
+function criteriaByRequirement(requirements: RequirementsContent): Map<string, string[]> {
+  return new Map(
+    requirements.requirements.map((r) => [r.id, r.acceptanceCriteria.map((c) => c.id)]),
+  );
+}
+
+/**
+ * tasks.md names criteria ("_Requirements: 1.1, 1.2_"), so a task's reference to a whole
+ * requirement is written as all of its criteria; without the requirements it stays "1".
+ */
+export function expandToCriteria(
+  ids: readonly string[],
+  requirements: RequirementsContent | undefined,
+): string[] {
+  if (!requirements) return [...ids];
+  const criteriaOf = criteriaByRequirement(requirements);
+  const expanded = ids.flatMap((id) => {
+    const criteria = id.includes(".") ? undefined : criteriaOf.get(id);
+    return criteria && criteria.length > 0 ? criteria : [id];
+  });
+  return [...new Set(expanded)];
 }
 
 /** "1.1, 2" for [REQ-001.1, REQ-002]; "none" for an empty list. */

@@ -146,7 +146,7 @@ const fixtureTasks: TasksContent = {
       estimateMinutes: 15,
       files: [],
       dependsOn: ["1"],
-      requirementIds: ["REQ-001"],
+      requirementIds: ["REQ-001.1", "REQ-001.2"],
     },
     {
       key: "2.1",
@@ -187,7 +187,7 @@ const fixtureTasks: TasksContent = {
       estimateMinutes: 45,
       files: [],
       dependsOn: ["2.2", "3"],
-      requirementIds: ["REQ-001", "REQ-002", "REQ-004"],
+      requirementIds: ["REQ-001.1", "REQ-001.2", "REQ-002.1", "REQ-004.1", "REQ-004.3"],
     },
   ],
   extraSections: [{ heading: "Notes", body: "Run `npm test` before each commit." }],
@@ -284,7 +284,7 @@ describe("exportSpecMarkdown", () => {
       ]),
     );
     // Task 2 depends on task 1, the task above it: no line.
-    expect(text).toContain("  - _Requirements: 1_\n\n  - [ ] 2.1 Write the CSV writer\n");
+    expect(text).toContain("  - _Requirements: 1.1, 1.2_\n\n  - [ ] 2.1 Write the CSV writer\n");
     expect(text).toContain(
       "    - Estimate: 1h 30m\n    - _Requirements: 1.2_\n    - _Depends on: 1_\n",
     );
@@ -308,6 +308,27 @@ describe("round trip: content -> Markdown -> content", () => {
       design: fixtureDesign,
       tasks: fixtureTasks,
     });
+  });
+
+  it("writes a task's whole-requirement reference as the criteria of tasks.md", () => {
+    const tasks: TasksContent = {
+      tasks: [
+        { ...fixtureTasks.tasks[1]!, dependsOn: [], requirementIds: ["REQ-001", "REQ-004.3"] },
+      ],
+    };
+    const files = exportSpecMarkdown({ title: "x", requirements: fixtureRequirements, tasks });
+    expect(files["tasks.md"]).toContain("  - _Requirements: 1.1, 1.2, 4.3_\n");
+    // Without the requirements there is nothing to expand: the requirement's number stays.
+    expect(exportSpecMarkdown({ title: "x", tasks })["tasks.md"]).toContain(
+      "  - _Requirements: 1, 4.3_\n",
+    );
+    const imported = importSpecMarkdown(files);
+    if (!imported.ok) throw new Error(JSON.stringify(imported.errors));
+    expect(imported.tasks?.tasks[0]?.requirementIds).toEqual([
+      "REQ-001.1",
+      "REQ-001.2",
+      "REQ-004.3",
+    ]);
   });
 
   it("is stable: exporting the import again gives the same files", () => {
@@ -560,9 +581,17 @@ describe("importing Kiro-written files", () => {
     expect(tasks[3]!.requirementIds).toEqual(["REQ-001.3", "REQ-002"]);
   });
 
-  it("exports what it imported in Trellis's own layout, which imports to the same content", () => {
+  it("exports what it imported in Trellis's own layout, naming criteria, and that is stable", () => {
     const files = exportSpecMarkdown({ title: "Auth", ...result });
-    expect(importSpecMarkdown(files)).toEqual(result);
+    // "Requirement 2" is written as its criteria, so it comes back as them; nothing else changes.
+    expect(files["tasks.md"]).toContain("  - _Requirements: 1.3, 2.1, 2.2_\n");
+    const again = importSpecMarkdown(files);
+    if (!again.ok) throw new Error(JSON.stringify(again.errors));
+    const tasks = result.tasks!.tasks.map((t) =>
+      t.key === "2.2" ? { ...t, requirementIds: ["REQ-001.3", "REQ-002.1", "REQ-002.2"] } : t,
+    );
+    expect(again).toEqual({ ...result, tasks: { ...result.tasks!, tasks } });
+    expect(exportSpecMarkdown({ title: "Auth", ...again })).toEqual(files);
   });
 });
 

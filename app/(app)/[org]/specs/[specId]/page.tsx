@@ -10,6 +10,7 @@ import { ImportSpecDialog } from "@/components/specs/import-spec-dialog";
 import { PhaseStepper } from "@/components/specs/phase-stepper";
 import { RequirementsView } from "@/components/specs/requirements-view";
 import { SpecActions } from "@/components/specs/spec-actions";
+import { SpecAttention } from "@/components/specs/spec-attention";
 import { SpecBudget } from "@/components/specs/spec-budget";
 import { SpecHistory } from "@/components/specs/spec-history";
 import { TasksGraph } from "@/components/specs/tasks-graph";
@@ -31,6 +32,7 @@ import {
 import { getSpec } from "@/lib/specs/get-spec";
 import { exportSpecMarkdown } from "@/lib/specs/markdown/export-spec-markdown";
 import { phaseFile } from "@/lib/specs/phase-file";
+import { shownSpecState } from "@/lib/specs/spec-attention";
 import { specSpendUsd } from "@/lib/specs/spec-spend";
 import { importStartPhase, phaseOfState } from "@/lib/specs/state-machine";
 import { cn } from "@/lib/utils/cn";
@@ -54,6 +56,8 @@ export default async function SpecPage({
   const { actor, org } = await requireOrgContext(orgSlug);
   const spec = await orNotFound(getSpec(db(), { actor, specId }));
   const statePhase = phaseOfState(spec.state);
+  const shownState = shownSpecState(spec.state, spec.tasks.length);
+  const heldTasks = shownState === "NEEDS_ATTENTION" ? spec.tasks : [];
   const { tab: tabParam, view } = await searchParams;
   const requested = tabs.find((t) => t.param === tabParam);
   const tab =
@@ -100,7 +104,7 @@ export default async function SpecPage({
         <header className="grid gap-3">
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="font-semibold text-lg">{spec.title}</h1>
-            <StatusBadge status={spec.state} />
+            <StatusBadge status={shownState} />
             {providerLabel() === "offline" ? (
               <span
                 className="rounded border border-dashed px-1.5 py-0.5 text-muted-foreground text-xs"
@@ -134,10 +138,14 @@ export default async function SpecPage({
               ) : null}
             </div>
           </div>
-          <PhaseStepper state={spec.state} failedPhase={spec.failedPhase} />
+          <PhaseStepper
+            state={spec.state}
+            failedPhase={spec.failedPhase}
+            attention={heldTasks.length > 0}
+          />
           {/* Announces the state as the page refreshes itself, e.g. when a draft arrives. */}
           <p className="sr-only" aria-live="polite">
-            Spec state: {spec.state.toLowerCase().replace(/_/g, " ")}
+            Spec state: {shownState.toLowerCase().replace(/_/g, " ")}
           </p>
           {spec.failureReason ? (
             <p
@@ -147,6 +155,7 @@ export default async function SpecPage({
               The {spec.failedPhase?.toLowerCase()} phase failed: {spec.failureReason}
             </p>
           ) : null}
+          <SpecAttention orgSlug={org.slug} tasks={heldTasks} />
           {/* ⌘K offers "Approve …" for the phase in review while this page is open. */}
           <PaletteApprovalAction
             approval={
@@ -222,6 +231,19 @@ export default async function SpecPage({
                 >
                   <Network className="size-3.5" aria-hidden="true" /> View as a graph
                 </Link>
+                {spec.project.testCommand || spec.project.lintCommand ? null : (
+                  <p className="text-muted-foreground text-xs">
+                    Not verified: {spec.project.name} has no test or lint command, so a task is done
+                    when its agent finishes, untested. Set them in the{" "}
+                    <Link
+                      href={`/${org.slug}/projects/${spec.project.id}/settings`}
+                      className="underline underline-offset-2"
+                    >
+                      project's settings
+                    </Link>
+                    .
+                  </p>
+                )}
                 <ExecutionView orgSlug={org.slug} tasks={executionTasks} />
               </div>
             ) : (

@@ -63,7 +63,7 @@ export default async function TicketPage({
                       className="flex items-center gap-2 rounded-md border px-2 py-1.5 hover:bg-accent/50"
                     >
                       <span className="truncate">{s.title}</span>
-                      <StatusBadge status={s.state} className="ml-auto shrink-0" />
+                      <StatusBadge status={s.shownState} className="ml-auto shrink-0" />
                     </Link>
                     {s.state === "DONE" ? <SpecResultLine spec={s} /> : null}
                   </li>
