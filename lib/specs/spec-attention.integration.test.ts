@@ -49,7 +49,8 @@ afterAll(async () => {
 /** The spec's state as each place that lists specs shows it. */
 async function shown() {
   const spec = await getSpec(db(), { actor: owner, specId: scope.specId });
-  const [found] = await searchOrg(db(), { actor: owner, input: { q: "todos done" } });
+  const results = await searchOrg(db(), { actor: owner, input: { q: "todos done" } });
+  const found = results.find((r) => r.kind === "spec" && r.id === scope.specId);
   const graph = await listGraphSpecs(db(), { actor: owner });
   const board = await listBoardFilterOptions(db(), { actor: owner });
   return {
