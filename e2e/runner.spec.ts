@@ -75,7 +75,8 @@ test("a task runs on a self-hosted runner: its log streams into the task page an
   const execution = page.getByRole("main").getByRole("region", { name: "Execution" });
   const first = execution.locator('[data-task-key="1"]');
   await expect(first).toHaveAttribute("data-status", /RUNNING|VERIFYING/, { timeout: 60_000 });
-  await first.getByRole("link").click();
+  // The task's own page (a click would open it in the drawer over the spec).
+  await page.goto((await first.getByRole("link").getAttribute("href"))!);
   // Still running, and the runner's log is already here.
   await expect(page.getByRole("log", { name: "Run log" })).toContainText("Self-hosted runner", {
     timeout: 15_000,

@@ -78,10 +78,12 @@ export function EditableRequirement({ id, children }: { id: string; children: Re
         size="sm"
         variant="ghost"
         className="absolute top-2.5 right-2.5"
+        // The visible "Edit" and which block: "Edit REQ-001" (no extra text in the block).
+        aria-label={`Edit ${id}`}
         disabled={editing.editingId !== null}
         onClick={() => editing.setEditingId(id)}
       >
-        <Pencil aria-hidden="true" /> Edit <span className="sr-only">{id}</span>
+        <Pencil aria-hidden="true" /> Edit
       </Button>
     </div>
   );
