@@ -15,6 +15,7 @@ import { heartbeatTask } from "@/lib/tasks/heartbeat-task";
 import { setTaskVerifying } from "@/lib/tasks/set-task-verifying";
 import { createBatcher, createLogBatcher, type LogLine } from "./log-batcher";
 import { type PerformTaskResult, performTask } from "./perform-task";
+import { recordRunUsage } from "./record-run-usage";
 import { releaseSpecWorkspace, unreleaseSpecWorkspace } from "./release-spec-workspace";
 import { startRun } from "./start-run";
 import { integrationBranchOf, taskBranchOf } from "./task-branches";
@@ -206,38 +207,7 @@ export async function runTask(db: Db, options: RunTaskOptions): Promise<RunTaskO
             usage.inputTokens += u.inputTokens;
             usage.outputTokens += u.outputTokens;
             usage.costUsd += u.costUsd;
-            const cost = new Prisma.Decimal(u.costUsd.toFixed(6));
-            // The run's totals grow as it goes (the board shows a running task's cost), as a
-            // self-hosted runner's do; its end writes the same totals again.
-            await db.$transaction([
-              db.usageRecord.create({
-                data: {
-                  orgId: task.orgId,
-                  specId: task.specId,
-                  taskId: task.id,
-                  runId: run.id,
-                  role: "coder",
-                  model: u.model,
-                  inputTokens: u.inputTokens,
-                  outputTokens: u.outputTokens,
-                  costUsd: cost,
-                },
-              }),
-              db.run.update({
-                where: { id: run.id },
-                data: {
-                  inputTokens: { increment: u.inputTokens },
-                  outputTokens: { increment: u.outputTokens },
-                  costUsd: { increment: cost },
-                },
-              }),
-            ]);
-            const after = await enforceSpecBudget(db, {
-              orgId: task.orgId,
-              specId: task.specId,
-              task: taskRef,
-              runId: run.id,
-            });
+            const after = await recordRunUsage(db, { task, runId: run.id, usage: u });
             if (after.exceeded || after.paused) abort("paused");
           },
           verifying: async () => {

@@ -4,10 +4,9 @@ import { capForTrace, traceEventKinds } from "@/lib/agents/backends/agent-trace"
 import { costUsd } from "@/lib/agents/models";
 import { notFound } from "@/lib/api/app-error";
 import type { Db } from "@/lib/db/client";
+import { recordRunUsage } from "@/lib/execution/record-run-usage";
 import { traceEventRow } from "@/lib/execution/trace-event-row";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { recordIntervention } from "@/lib/guardian/record-intervention";
-import { enforceSpecBudget } from "@/lib/specs/enforce-spec-budget";
 import { finishSpecExecution } from "@/lib/specs/finish-spec-execution";
 import { completeTask, failTask, markNeedsAttention } from "@/lib/tasks/finish-task";
 import { heartbeatTask } from "@/lib/tasks/heartbeat-task";
@@ -157,34 +156,15 @@ export async function reportRunnerTask(
       const u = runnerTaskEventSchemas.usage.parse(body);
       // Priced here, from the model table, not taken from the runner.
       const cost = costUsd(u.model, u.inputTokens, u.outputTokens);
-      await db.$transaction([
-        db.usageRecord.create({
-          data: {
-            orgId: task.orgId,
-            specId: task.specId,
-            taskId: task.id,
-            runId: run.id,
-            role: "coder",
-            model: u.model,
-            inputTokens: u.inputTokens,
-            outputTokens: u.outputTokens,
-            costUsd: new Prisma.Decimal(cost.toFixed(6)),
-          },
-        }),
-        db.run.update({
-          where: { id: run.id },
-          data: {
-            inputTokens: { increment: u.inputTokens },
-            outputTokens: { increment: u.outputTokens },
-            costUsd: { increment: new Prisma.Decimal(cost.toFixed(6)) },
-          },
-        }),
-      ]);
-      const budget = await enforceSpecBudget(db, {
-        orgId: task.orgId,
-        specId: task.specId,
-        task: { id: task.id, key: task.key },
+      const budget = await recordRunUsage(db, {
+        task,
         runId: run.id,
+        usage: {
+          model: u.model,
+          inputTokens: u.inputTokens,
+          outputTokens: u.outputTokens,
+          costUsd: cost,
+        },
       });
       return { paused: budget.paused || budget.exceeded, budgetUsd: budget.remainingUsd };
     }
