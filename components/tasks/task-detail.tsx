@@ -3,6 +3,7 @@ import type * as React from "react";
 import { HeartbeatAge } from "@/components/agents/heartbeat-age";
 import { DiffView } from "@/components/execution/diff-view";
 import { GuardianInterventions } from "@/components/execution/guardian-interventions";
+import { LiveRefresh } from "@/components/execution/live-refresh";
 import { LogView } from "@/components/execution/log-view";
 import { TaskActions } from "@/components/execution/task-actions";
 import { TraceRunPicker } from "@/components/execution/trace-run-picker";
@@ -13,6 +14,8 @@ import { type TaskTab, type TaskView, taskTabs } from "./load-task-view";
 import { TaskTabs } from "./task-tabs";
 
 const running = new Set(["RUNNING", "VERIFYING"]);
+/** The states a task's page or drawer follows live (its log streams while it runs). */
+const inProgress = new Set(["QUEUED", "RUNNING", "VERIFYING"]);
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -28,6 +31,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
  * waits for, and the tabs Log, Diff, Verification, Cost and Trace: on the page links (the URL's
  * `tab`), in the drawer switched in place (see TaskTabs). In the drawer the links to other
  * tasks replace the entry, so Back and Esc close the drawer rather than step through tasks.
+ * Either way it follows the task live while it is queued or running.
  */
 export function TaskDetail({
   orgSlug,
@@ -153,6 +157,7 @@ export function TaskDetail({
   };
   return (
     <div className="grid gap-5 text-sm" data-task-id={task.id}>
+      <LiveRefresh active={inProgress.has(task.status)} logs={{ taskId: task.id }} />
       {drawer ? (
         <div className="flex flex-wrap items-center gap-2">
           <PhaseBadge phase={task.phase} />

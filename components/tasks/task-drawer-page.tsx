@@ -1,12 +1,9 @@
-import { LiveRefresh } from "@/components/execution/live-refresh";
 import { requireOrgContext } from "@/lib/auth/org-context";
 import { can } from "@/lib/orgs/roles";
 import { blockingReason } from "./blocking-reason";
 import { loadTaskView } from "./load-task-view";
 import { TaskDetail } from "./task-detail";
 import { TaskRouteDrawer } from "./task-route-drawer";
-
-const inProgress = new Set(["QUEUED", "RUNNING", "VERIFYING"]);
 
 /**
  * The page of the intercepted task routes (`@modal/(..)tasks/[taskId]` of the board, the graph
@@ -39,7 +36,6 @@ export async function TaskDrawerPage({
       }}
       href={`/${org.slug}/tasks/${task.id}`}
     >
-      <LiveRefresh active={inProgress.has(task.status)} logs={{ taskId: task.id }} />
       <TaskDetail
         orgSlug={org.slug}
         view={view}

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { LiveRefresh } from "@/components/execution/live-refresh";
 import { TaskActions } from "@/components/execution/task-actions";
 import { PageHeader } from "@/components/shell/page-header";
 import { loadTaskView } from "@/components/tasks/load-task-view";
@@ -9,8 +8,6 @@ import { requireOrgContext } from "@/lib/auth/org-context";
 import { can } from "@/lib/orgs/roles";
 
 export const metadata: Metadata = { title: "Task" };
-
-const inProgress = new Set(["QUEUED", "RUNNING", "VERIFYING"]);
 
 /** A task's own page (a shared link, a reload, a new tab); a click on the board opens the drawer instead. */
 export default async function TaskPage({
@@ -37,7 +34,6 @@ export default async function TaskPage({
           { label: `Task ${task.key}` },
         ]}
       />
-      <LiveRefresh active={inProgress.has(task.status)} logs={{ taskId: task.id }} />
       <main className="grid grid-cols-1 gap-5 p-4 md:p-6">
         <header className="flex flex-wrap items-center gap-3">
           <h1 className="font-semibold text-lg">
